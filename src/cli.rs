@@ -1,0 +1,158 @@
+//! The command line: clap derive types and nothing else. Turning these into
+//! a validated configuration is [`crate::config`]'s job.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Examples:
+  logscrub atlassian-bitbucket.log > redacted.log
+  logscrub -o redacted.log atlassian-bitbucket.log
+  tail -f catalina.out | logscrub
+  LOGSCRUB_KEY=$(cat ~/.logscrub-key) logscrub app.log   # same tokens across runs
+  logscrub rules list
+  logscrub rules check my-rules.toml";
+
+/// Strip sensitive data from console logs.
+///
+/// Every e-mail address, host name, IP and MAC address, user name, token,
+/// password and private key that a rule finds is replaced by a typed,
+/// consistent pseudonym such as <EMAIL-1f3a9c2d>. Everything else comes
+/// through byte for byte, and each input line stays one output line.
+///
+/// With no INPUT (or `-`), logscrub reads stdin and writes stdout, as a pipe
+/// filter.
+#[derive(Debug, Parser)]
+#[command(
+    name = "logscrub",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// Log files to redact; `-` or none reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the redacted output to PATH instead of stdout.
+    ///
+    /// The file appears only when complete; on error nothing is left behind.
+    /// It may not be one of the inputs.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "NUM", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+
+    /// Load rules from a TOML file, or from every *.toml file in a folder.
+    ///
+    /// Added to the built-in rules; repeat for more files.
+    #[arg(long = "rules", value_name = "PATH", global = true)]
+    pub rules: Vec<PathBuf>,
+
+    /// Leave out the built-in rules (use only --rules files).
+    #[arg(long, global = true)]
+    pub no_default_rules: bool,
+
+    /// Pseudonym key: the file's bytes (at least 16) key the token hashes.
+    ///
+    /// The same key gives the same tokens in every run and on every machine.
+    /// Without it, LOGSCRUB_KEY is used; without that, a random key makes
+    /// tokens consistent within this run only.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Longest line accepted (bytes; K, M, G, KiB, MiB, GiB suffixes).
+    ///
+    /// A longer line stops the run with an error (exit 3); nothing of it is
+    /// written.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "16MiB")]
+    pub max_line_bytes: usize,
+
+    /// Flush output after every line that arrives.
+    #[arg(long)]
+    pub line_buffered: bool,
+
+    /// Size of the chunks the input is cut into for the worker threads.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "1MiB", hide = true)]
+    pub chunk_bytes: usize,
+
+    /// Subcommands.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List or check the rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `logscrub rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules that a run would use (built-in plus --rules).
+    List,
+    /// Run every rule's examples and negative examples.
+    ///
+    /// Checks the built-in rules (unless --no-default-rules), the --rules
+    /// files, and the PATHs given here. Exits 2 if any example fails.
+    Check {
+        /// More rule files or folders to check.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Parses `4096`, `64K`, `1MiB`, `16M`, `2G`.
+pub fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 4096, 64K, 16MiB)"))?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("`{s}`: unknown unit (use K, M, G, KiB, MiB, GiB)")),
+    };
+    let v = n
+        .checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))?;
+    if v == 0 {
+        return Err("size must be at least 1 byte".into());
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("4096"), Ok(4096));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_bytes("1g"), Ok(1 << 30));
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("12X").is_err());
+        assert!(parse_bytes("M").is_err());
+    }
+}

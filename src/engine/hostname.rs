@@ -1,0 +1,308 @@
+//! Is this dotted word a host name? The hardest call in log redaction.
+//!
+//! Java logs are full of dotted words whose last part is a real top-level
+//! domain: `java.lang.Thread.run` (`.run`), `com.atlassian.jira.rest`
+//! (`.rest`), `setenv.sh` (`.sh`), `os.name` (`.name`), `(Foo.java:12)`
+//! (`.java`). A public-suffix check is necessary but far from sufficient. The
+//! decision here, in order:
+//!
+//! 1. shape: 2+ labels of letters, digits and inner hyphens, at most 253
+//!    bytes; a label in mixed case (`Thread`, `DefaultFooService`) is code,
+//!    since host names in logs are lower case or all upper case;
+//! 2. reserved names stay: `example.com`/`.org`/`.net` and the `.example`,
+//!    `.test`, `.invalid`, `.localhost` suffixes;
+//! 3. private suffixes that are not on the public list but are host names
+//!    all the same: `.local`, `.internal`, `.corp`, `.lan`, `.localdomain`,
+//!    `.intranet`, `.home.arpa`, `.localnet`, `.private`;
+//! 4. code and files: a name that starts like a Java package (`com.`,
+//!    `org.`, `java.`, ...), ends in a file extension that is also a TLD
+//!    (`.java`, `.sh`, `.py`, `.md`, `.zip`, ...) with only two labels or
+//!    with an extension that is a new gTLD, is followed by `(` (a method call)
+//!    or sits in a stack frame, is not a host;
+//! 5. the suffix must be on the public suffix list (the `psl` crate), with a
+//!    registrable label in front of it;
+//! 6. generic TLDs that read as English words (`.run`, `.rest`, `.name`,
+//!    `.build`, `.claims`, ...) only count in a position that says host:
+//!    after `://`, `@`, `\\`, or a `host=`-style key. Country codes and the
+//!    classic generic TLDs (`.com`, `.net`, `.org`, ...) count anywhere.
+
+use crate::engine::validate::lowercase_into;
+
+/// Decides whether `hay[start..end]` is a host name (see the module docs).
+pub fn is_host(hay: &[u8], start: usize, end: usize) -> bool {
+    let raw = &hay[start..end];
+    let raw = raw.strip_suffix(b".").unwrap_or(raw);
+    if raw.len() > 253 || raw.len() < 3 {
+        return false;
+    }
+    let mut labels = 0;
+    for label in raw.split(|&c| c == b'.') {
+        labels += 1;
+        if label.is_empty() || label.len() > 63 || is_mixed_case(label) {
+            return false;
+        }
+    }
+    if labels < 2 {
+        return false;
+    }
+    let mut buf = [0u8; 256];
+    let Some(name) = lowercase_into(raw, &mut buf) else {
+        return false;
+    };
+    if is_reserved(name) || is_protocol_namespace(hay, start, name) {
+        return false;
+    }
+    let first = name.split(|&c| c == b'.').next().unwrap_or_default();
+    if CODE_ROOTS.contains(&first) {
+        return false;
+    }
+    let tld = last_label(name);
+    if FILE_EXTENSIONS_NEW_GTLD.contains(&tld) {
+        return false;
+    }
+    if labels == 2 && FILE_EXTENSIONS_CC.contains(&tld) {
+        return false;
+    }
+    // `foo.bar(`: a method call; `(Foo.java:12)` is caught above by `.java`.
+    if hay.get(end) == Some(&b'(') {
+        return false;
+    }
+    if is_private_suffix(name) {
+        return labels >= 2 && tld.len() < name.len();
+    }
+    if !has_public_suffix(name) {
+        return false;
+    }
+    let cc = tld.len() == 2 && !WORD_CC_TLDS.contains(&tld);
+    if cc || tld.starts_with(b"xn--") || CLASSIC_GTLDS.contains(&tld) {
+        return true;
+    }
+    host_context(hay, start)
+}
+
+/// True when `name` (lower case) ends in a public or private host suffix,
+/// with a label in front of it.
+pub fn has_host_suffix(name: &[u8]) -> bool {
+    is_private_suffix(name) || has_public_suffix(name)
+}
+
+/// Names reserved for documentation and testing (RFC 2606/6761), which are
+/// never anyone's data.
+pub fn is_reserved(name: &[u8]) -> bool {
+    let name = name.strip_suffix(b".").unwrap_or(name);
+    for base in [&b"example.com"[..], b"example.org", b"example.net"] {
+        if name == base || (name.ends_with(base) && name[name.len() - base.len() - 1] == b'.') {
+            return true;
+        }
+    }
+    let tld = last_label(name);
+    matches!(tld, b"example" | b"test" | b"invalid" | b"localhost")
+}
+
+/// SSH extension names such as `curve25519-sha256@libssh.org` and
+/// `chacha20-poly1305@openssh.com` are protocol identifiers, not hosts.
+fn is_protocol_namespace(hay: &[u8], start: usize, name: &[u8]) -> bool {
+    start > 0 && hay[start - 1] == b'@' && matches!(name, b"libssh.org" | b"openssh.com")
+}
+
+fn has_public_suffix(name: &[u8]) -> bool {
+    match psl::suffix(name) {
+        Some(s) if s.is_known() => s.as_bytes().len() < name.len(),
+        _ => false,
+    }
+}
+
+fn is_private_suffix(name: &[u8]) -> bool {
+    let tld = last_label(name);
+    PRIVATE_TLDS.contains(&tld) || name.ends_with(b".home.arpa")
+}
+
+fn last_label(name: &[u8]) -> &[u8] {
+    match memchr::memrchr(b'.', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// `Thread`, `fooBar`: a lower-case letter next to an upper-case one.
+fn is_mixed_case(label: &[u8]) -> bool {
+    let upper = label.iter().any(u8::is_ascii_uppercase);
+    let lower = label.iter().any(u8::is_ascii_lowercase);
+    upper && lower
+}
+
+/// The position says "host": after a URL scheme, `@`, a UNC `\\`, or a key
+/// such as `host=`.
+fn host_context(hay: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(24);
+    let mut before = &hay[from..start];
+    if let Some(nl) = memchr::memrchr(b'\n', before) {
+        before = &before[nl + 1..];
+    }
+    if before.ends_with(b"//") || before.ends_with(b"@") || before.ends_with(b"\\\\") {
+        return true;
+    }
+    let mut buf = [0u8; 32];
+    let Some(lower) = lowercase_into(before, &mut buf) else {
+        return false;
+    };
+    let lower = lower.trim_ascii_end();
+    let lower = lower
+        .strip_suffix(b"=")
+        .or_else(|| lower.strip_suffix(b":"))
+        .unwrap_or(lower)
+        .trim_ascii_end();
+    let lower = lower.strip_suffix(b"\"").unwrap_or(lower);
+    HOST_KEYS.iter().any(|k| {
+        lower.ends_with(k)
+            && (lower.len() == k.len() || !lower[lower.len() - k.len() - 1].is_ascii_alphanumeric())
+    })
+}
+
+const HOST_KEYS: &[&[u8]] = &[
+    b"host",
+    b"hostname",
+    b"server",
+    b"servername",
+    b"server_name",
+    b"domain",
+    b"fqdn",
+    b"node",
+    b"proxy",
+    b"proxyhost",
+    b"remote",
+    b"smtp",
+];
+
+/// Suffixes not on the public list that name hosts all the same.
+const PRIVATE_TLDS: &[&[u8]] = &[
+    b"local",
+    b"internal",
+    b"corp",
+    b"lan",
+    b"localdomain",
+    b"intranet",
+    b"localnet",
+    b"private",
+    b"intra",
+];
+
+/// First labels of Java/Kotlin packages: `com.atlassian...`, `java.io`.
+const CODE_ROOTS: &[&[u8]] = &[
+    b"com", b"org", b"net", b"java", b"javax", b"jakarta", b"sun", b"jdk", b"io", b"android",
+    b"androidx", b"kotlin", b"kotlinx", b"scala", b"groovy", b"edu", b"gov",
+];
+
+/// File extensions that are also generic TLDs: never a host in bare text.
+const FILE_EXTENSIONS_NEW_GTLD: &[&[u8]] = &[
+    b"java",
+    b"zip",
+    b"mov",
+    b"properties",
+    b"new",
+    b"app",
+    b"run",
+    b"rest",
+    b"jar",
+    b"bat",
+    b"lock",
+];
+
+/// File extensions that are also country codes: `setenv.sh`, `README.md`,
+/// `libjli.so`, `Makefile.in`. With three labels or more (`jira.acme.sh`)
+/// they are taken as hosts.
+const FILE_EXTENSIONS_CC: &[&[u8]] = &[
+    b"sh", b"py", b"md", b"so", b"rs", b"pl", b"cc", b"mk", b"am", b"ac", b"in", b"ps", b"do",
+];
+
+/// Country codes that mostly appear as the last word of a config key
+/// (`mapreduce.job.id`): they need a host position like the word TLDs.
+const WORD_CC_TLDS: &[&[u8]] = &[b"id"];
+
+/// Generic TLDs in long use for hosts; the other generic TLDs read like
+/// English words in code and need a host position.
+const CLASSIC_GTLDS: &[&[u8]] = &[
+    b"com", b"net", b"org", b"edu", b"gov", b"mil", b"int", b"info", b"biz", b"arpa", b"mobi",
+    b"aero", b"coop", b"museum", b"travel", b"jobs", b"cat", b"asia", b"tel", b"post", b"pro",
+    b"dev", b"cloud", b"tech", b"online", b"site", b"xyz", b"eus", b"scot", b"wales", b"swiss",
+    b"berlin", b"london", b"paris", b"tokyo", b"nyc",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(s: &str) -> bool {
+        is_host(s.as_bytes(), 0, s.len())
+    }
+
+    fn host_in(line: &str, name: &str) -> bool {
+        let start = line.find(name).unwrap();
+        is_host(line.as_bytes(), start, start + name.len())
+    }
+
+    #[test]
+    fn hosts() {
+        for h in [
+            "jira.acme.com",
+            "db01.prod.acme.de",
+            "fecru-prod-32.litware.lan",
+            "build.acme.internal",
+            "printer.home.arpa",
+            "DB01.ACME.COM",
+            "smtp.graphicdesign.jp",
+            "bitbucket.acme-corp.co.uk",
+            "jira.acme.sh",
+            "ci.acme.dev",
+        ] {
+            assert!(host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn not_hosts() {
+        for h in [
+            "java.lang.Thread.run",
+            "com.atlassian.jira.rest",
+            "c.a.b.i.hook.repository.DefaultRepositoryHookService",
+            "setenv.sh",
+            "hook.py",
+            "README.md",
+            "libjli.so",
+            "backup.zip",
+            "catalina.out",
+            "atlassian-jira.log",
+            "os.name",
+            "user.name",
+            "java.vm.info",
+            "sun.io",
+            "mapred.task.id",
+            "admin.service.export.backup.as.zip",
+            "Foo.java",
+            "example.com",
+            "jira.example.com",
+            "foo.test",
+            "co.uk",
+            "nova.compute.claims",
+            "hadoop-metrics2.properties",
+            "server.xml",
+            "Chrome.app",
+            "a.b",
+        ] {
+            assert!(!host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn method_calls_are_not_hosts() {
+        assert!(!host_in("at acme.service.go(Unknown Source)", "acme.service.go"));
+    }
+
+    #[test]
+    fn word_tlds_need_a_host_position() {
+        assert!(!host_in("loaded team.tools", "team.tools"));
+        assert!(host_in("GET https://wiki.acme.tools/x", "wiki.acme.tools"));
+        assert!(host_in("host=wiki.acme.tools", "wiki.acme.tools"));
+        assert!(host_in("mail jo@acme.tools", "acme.tools"));
+    }
+}

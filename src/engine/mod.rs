@@ -1,0 +1,674 @@
+//! The matcher: all rules compiled once into an immutable [`Engine`] that
+//! every worker thread shares, and [`Engine::scan`], which finds the spans of
+//! a chunk to redact.
+//!
+//! A scan has three parts:
+//!
+//! 1. **Candidate selection.** One Aho-Corasick pass over the chunk finds
+//!    every rule keyword (ASCII case-insensitive, overlapping). A rule with
+//!    keywords runs only on the lines that hold one of them; most log lines
+//!    hold none, so most rules never look at most lines. Rules without
+//!    keywords (IP addresses, e-mail, host names) run over the whole chunk
+//!    in one regex call each, relying on the regex crate's own literal
+//!    prefilters and DFAs.
+//! 2. **Full match.** A candidate's regex runs over the candidate lines,
+//!    captures are resolved only when a rule redacts a group, and each hit
+//!    passes the rule's context checks (`not_before`/`not_after`) and
+//!    validators. Rule regexes are rewritten at load time so that no match
+//!    spans a line break ([`pattern`]): a chunk-wide search is exactly a
+//!    line-by-line search, so output never depends on where chunks are cut.
+//! 3. **Blocks.** Multi-line rules (PEM private keys) are a small state
+//!    machine over lines ([`Engine::scan`] takes the state at the chunk's
+//!    start and returns the state at its end, which the pipeline threads
+//!    through chunks in input order).
+//!
+//! Findings that overlap logscrub's own tokens are trimmed so a token is
+//! never redacted again, and overlapping findings are unioned ([`spans`]).
+
+pub mod hostname;
+pub mod pattern;
+pub mod spans;
+pub mod validate;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, meta};
+
+use crate::error::{Error, Result};
+use crate::rules::{GroupRef, Matcher, Normalize, Rule, RuleSet};
+pub use spans::Finding;
+
+/// Bytes of context that `not_before`/`not_after` see.
+pub const CONTEXT_BYTES: usize = 64;
+
+/// The state of multi-line block rules between chunks: which block, if any,
+/// is open at a chunk boundary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockState(Option<u32>);
+
+impl BlockState {
+    /// True when a block is open.
+    pub fn is_open(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// All rules, compiled. Immutable and shared by all threads.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+    labels: Vec<String>,
+    regexes: Vec<meta::Regex>,
+    keyword_ac: Option<AhoCorasick>,
+    /// AC pattern id → indices into `keyword_rules`.
+    keyword_targets: Vec<Vec<u32>>,
+    /// Rules that run only on keyword lines.
+    keyword_rules: Vec<u32>,
+    /// Regex rules without keywords: run on every chunk.
+    always_rules: Vec<u32>,
+    /// Block rules.
+    block_rules: Vec<u32>,
+    block_ac: Option<AhoCorasick>,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    rule: Rule,
+    kind: Kind,
+    not_before: Option<regex::bytes::Regex>,
+    not_after: Option<regex::bytes::Regex>,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Regex {
+        re: usize,
+        /// (capture group index, label index); group 0 is the whole match.
+        groups: Vec<(usize, u32)>,
+    },
+    Block {
+        begin: usize,
+        end: usize,
+        body: usize,
+        label: u32,
+    },
+}
+
+/// Per-thread working memory for [`Engine::scan`]; reuse it across chunks.
+#[derive(Debug)]
+pub struct Scratch {
+    caches: Vec<meta::Cache>,
+    caps: Vec<Captures>,
+    cands: Vec<Vec<Range<usize>>>,
+    /// The findings of the last scan, sorted and merged.
+    pub findings: Vec<Finding>,
+}
+
+impl Engine {
+    /// Compiles `set`. Errors name the rule file, the rule id and the problem.
+    pub fn new(set: &RuleSet) -> Result<Engine> {
+        let mut e = Engine {
+            rules: Vec::new(),
+            labels: Vec::new(),
+            regexes: Vec::new(),
+            keyword_ac: None,
+            keyword_targets: Vec::new(),
+            keyword_rules: Vec::new(),
+            always_rules: Vec::new(),
+            block_rules: Vec::new(),
+            block_ac: None,
+        };
+        let mut label_ids: HashMap<String, u32> = HashMap::new();
+        let mut label = |name: &str, labels: &mut Vec<String>| -> u32 {
+            *label_ids.entry(name.to_owned()).or_insert_with(|| {
+                labels.push(name.to_owned());
+                (labels.len() - 1) as u32
+            })
+        };
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
+        let mut block_keywords: Vec<String> = Vec::new();
+
+        for (ri, rule) in set.rules().iter().enumerate() {
+            let err = |reason: String| Error::Rule {
+                path: rule.source.clone(),
+                id: rule.id.clone(),
+                reason,
+            };
+            let ctx = |p: &Option<String>, before: bool| -> Result<Option<regex::bytes::Regex>> {
+                let Some(p) = p else { return Ok(None) };
+                let full = if before {
+                    format!("(?:{p})\\z")
+                } else {
+                    format!("\\A(?:{p})")
+                };
+                regex::bytes::RegexBuilder::new(&full)
+                    .unicode(false)
+                    .build()
+                    .map(Some)
+                    .map_err(|x| {
+                        err(format!(
+                            "bad `{}` regex: {x}",
+                            if before { "not_before" } else { "not_after" }
+                        ))
+                    })
+            };
+            let not_before = ctx(&rule.not_before, true)?;
+            let not_after = ctx(&rule.not_after, false)?;
+            let kind = match &rule.matcher {
+                Matcher::Regex { pattern, redact } => {
+                    let re = pattern::compile(pattern).map_err(&err)?;
+                    let info = re.group_info();
+                    let mut groups = Vec::new();
+                    if redact.is_empty() {
+                        groups.push((0, label(&rule.label, &mut e.labels)));
+                    }
+                    for g in redact {
+                        let idx = match &g.group {
+                            GroupRef::Index(i) => {
+                                (*i < info.group_len(regex_automata::PatternID::ZERO))
+                                    .then_some(*i)
+                            }
+                            GroupRef::Name(n) => info.to_index(regex_automata::PatternID::ZERO, n),
+                        }
+                        .ok_or_else(|| {
+                            err(format!("redact: the pattern has no capture group `{}`", g.group))
+                        })?;
+                        groups.push((idx, label(&g.label, &mut e.labels)));
+                    }
+                    e.regexes.push(re);
+                    Kind::Regex {
+                        re: e.regexes.len() - 1,
+                        groups,
+                    }
+                }
+                Matcher::Block { begin, end, body } => {
+                    let mut one = |p: &str, what: &str| -> Result<usize> {
+                        let re = pattern::compile(p).map_err(|m| err(format!("`{what}`: {m}")))?;
+                        e.regexes.push(re);
+                        Ok(e.regexes.len() - 1)
+                    };
+                    let begin = one(begin, "begin")?;
+                    let end = one(end, "end")?;
+                    let body = one(&format!("^(?:{body})$"), "body")?;
+                    Kind::Block {
+                        begin,
+                        end,
+                        body,
+                        label: label(&rule.label, &mut e.labels),
+                    }
+                }
+            };
+            let ri = ri as u32;
+            match kind {
+                Kind::Block { .. } => {
+                    e.block_rules.push(ri);
+                    block_keywords.extend(rule.keywords.iter().cloned());
+                }
+                Kind::Regex { .. } if rule.keywords.is_empty() => e.always_rules.push(ri),
+                Kind::Regex { .. } => {
+                    let slot = e.keyword_rules.len() as u32;
+                    e.keyword_rules.push(ri);
+                    for k in &rule.keywords {
+                        let lower = k.to_ascii_lowercase();
+                        let id = *keyword_ids.entry(lower.clone()).or_insert_with(|| {
+                            keywords.push(lower);
+                            e.keyword_targets.push(Vec::new());
+                            keywords.len() - 1
+                        });
+                        if !e.keyword_targets[id].contains(&slot) {
+                            e.keyword_targets[id].push(slot);
+                        }
+                    }
+                }
+            }
+            e.rules.push(CompiledRule {
+                rule: rule.clone(),
+                kind,
+                not_before,
+                not_after,
+            });
+        }
+        let ac = |pats: &[String]| -> Result<Option<AhoCorasick>> {
+            if pats.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(pats)
+                .map(Some)
+                .map_err(|x| Error::Usage(format!("cannot build keyword matcher: {x}")))
+        };
+        e.keyword_ac = ac(&keywords)?;
+        e.block_ac = ac(&block_keywords)?;
+        Ok(e)
+    }
+
+    /// Fresh working memory for one thread.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            caches: self.regexes.iter().map(|r| r.create_cache()).collect(),
+            caps: self.regexes.iter().map(|r| r.create_captures()).collect(),
+            cands: vec![Vec::new(); self.keyword_rules.len()],
+            findings: Vec::new(),
+        }
+    }
+
+    /// Number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: u32) -> &Rule {
+        &self.rules[index as usize].rule
+    }
+
+    /// The label at `index` of the label table.
+    pub fn label(&self, index: u32) -> &str {
+        &self.labels[index as usize]
+    }
+
+    /// How the rule at `index` normalises values.
+    pub fn normalize(&self, index: u32) -> Normalize {
+        self.rules[index as usize].rule.normalize
+    }
+
+    /// Finds what to redact in `hay`, a chunk of whole lines (the last may
+    /// lack its newline). `start` is the block state at the chunk's start;
+    /// the state at its end is returned. The findings are left sorted and
+    /// merged in `s.findings`.
+    pub fn scan(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
+        s.findings.clear();
+        let end_state = self.scan_blocks(hay, start, s, true);
+        if let Some(ac) = &self.keyword_ac {
+            self.collect_candidates(ac, hay, s);
+            for slot in 0..self.keyword_rules.len() {
+                if s.cands[slot].is_empty() {
+                    continue;
+                }
+                let ranges = std::mem::take(&mut s.cands[slot]);
+                let ri = self.keyword_rules[slot];
+                for r in &ranges {
+                    self.run_rule(ri, hay, r.clone(), s);
+                }
+                s.cands[slot] = ranges;
+            }
+        }
+        for &ri in &self.always_rules {
+            self.run_rule(ri, hay, 0..hay.len(), s);
+        }
+        spans::merge(&mut s.findings);
+        end_state
+    }
+
+    /// The block state after `hay`, without collecting findings: what the
+    /// pipeline's sequential pass uses to give each chunk its start state.
+    pub fn block_state_after(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
+        if self.block_rules.is_empty() {
+            return start;
+        }
+        self.scan_blocks(hay, start, s, false)
+    }
+
+    /// Candidate line ranges per keyword rule, merged where lines touch.
+    fn collect_candidates(&self, ac: &AhoCorasick, hay: &[u8], s: &mut Scratch) {
+        for c in &mut s.cands {
+            c.clear();
+        }
+        let mut line = 0..0;
+        for m in ac.find_overlapping_iter(hay) {
+            let p = m.start();
+            if !line.contains(&p) {
+                line = line_start(hay, p)..line_end(hay, p);
+            }
+            for &slot in &self.keyword_targets[m.pattern().as_usize()] {
+                let c = &mut s.cands[slot as usize];
+                match c.last_mut() {
+                    Some(last) if last.end >= line.start => {
+                        last.end = last.end.max(line.end);
+                    }
+                    _ => c.push(line.clone()),
+                }
+            }
+        }
+    }
+
+    fn run_rule(&self, ri: u32, hay: &[u8], range: Range<usize>, s: &mut Scratch) {
+        let cr = &self.rules[ri as usize];
+        let Kind::Regex { re, groups } = &cr.kind else {
+            return;
+        };
+        let regex = &self.regexes[*re];
+        let cache = &mut s.caches[*re];
+        let mut input = Input::new(hay).range(range);
+        if let [(0, label)] = groups.as_slice() {
+            while let Some(m) = regex.search_with(cache, &input) {
+                if self.context_ok(cr, hay, m.start(), m.end()) {
+                    self.accept(ri, *label, hay, m.start(), m.end(), &mut s.findings);
+                }
+                input.set_start(m.end());
+            }
+        } else {
+            let caps = &mut s.caps[*re];
+            loop {
+                regex.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else { break };
+                if self.context_ok(cr, hay, m.start(), m.end()) {
+                    for &(g, label) in groups {
+                        if let Some(sp) = caps.get_group(g)
+                            && sp.start < sp.end
+                        {
+                            self.accept(ri, label, hay, sp.start, sp.end, &mut s.findings);
+                        }
+                    }
+                }
+                input.set_start(m.end());
+            }
+        }
+    }
+
+    fn context_ok(&self, cr: &CompiledRule, hay: &[u8], start: usize, end: usize) -> bool {
+        if let Some(re) = &cr.not_before {
+            let from = start.saturating_sub(CONTEXT_BYTES);
+            let mut before = &hay[from..start];
+            if let Some(nl) = memchr::memrchr(b'\n', before) {
+                before = &before[nl + 1..];
+            }
+            if re.is_match(before) {
+                return false;
+            }
+        }
+        if let Some(re) = &cr.not_after {
+            let to = hay.len().min(end + CONTEXT_BYTES);
+            let mut after = &hay[end..to];
+            if let Some(nl) = memchr::memchr(b'\n', after) {
+                after = &after[..nl];
+            }
+            if re.is_match(after) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Validates a candidate value and records it, minus any part that is
+    /// already a logscrub token.
+    fn accept(
+        &self,
+        ri: u32,
+        label: u32,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let cr = &self.rules[ri as usize];
+        if !cr
+            .rule
+            .validators
+            .iter()
+            .all(|v| validate::check(v, hay, start, end))
+        {
+            return;
+        }
+        let priority = cr.rule.priority;
+        token_free_pieces(hay, start, end, |a, b| {
+            out.push(Finding {
+                start: a,
+                end: b,
+                rule: ri,
+                label,
+                priority,
+            });
+        });
+    }
+
+    /// The block state machine (see the module docs). With `record` false it
+    /// only computes the end state.
+    fn scan_blocks(
+        &self,
+        hay: &[u8],
+        start: BlockState,
+        s: &mut Scratch,
+        record: bool,
+    ) -> BlockState {
+        let Some(ac) = &self.block_ac else {
+            return start;
+        };
+        let mut state = start.0;
+        let mut pos = 0;
+        while pos < hay.len() {
+            if let Some(ri) = state {
+                let Kind::Block {
+                    end, body, label, ..
+                } = self.rules[ri as usize].kind
+                else {
+                    unreachable!("block state always names a block rule")
+                };
+                let le = line_end(hay, pos);
+                let line = Input::new(hay).range(pos..le);
+                if let Some(m) = self.regexes[end].search_with(&mut s.caches[end], &line) {
+                    if record {
+                        self.push_block_text(ri, label, hay, pos, m.start(), &mut s.findings);
+                    }
+                    state = None;
+                    pos = m.end();
+                } else if hay[pos..le].trim_ascii().is_empty() {
+                    pos = le + 1;
+                } else if self.regexes[body]
+                    .search_with(&mut s.caches[body], &line.anchored(Anchored::Yes))
+                    .is_some()
+                {
+                    if record {
+                        self.push_block_text(ri, label, hay, pos, le, &mut s.findings);
+                    }
+                    pos = le + 1;
+                } else {
+                    // Not a body line: the block ends here, and this line is
+                    // an ordinary line again (it may open another block).
+                    state = None;
+                }
+                continue;
+            }
+            let Some(k) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
+                break;
+            };
+            let ls = line_start(hay, k.start()).max(pos);
+            let le = line_end(hay, k.start());
+            let line = Input::new(hay).range(ls..le);
+            let mut first: Option<(u32, regex_automata::Match)> = None;
+            for &ri in &self.block_rules {
+                let Kind::Block { begin, .. } = self.rules[ri as usize].kind else {
+                    continue;
+                };
+                if let Some(m) = self.regexes[begin].search_with(&mut s.caches[begin], &line)
+                    && first.is_none_or(|(_, f)| m.start() < f.start())
+                {
+                    first = Some((ri, m));
+                }
+            }
+            let Some((ri, m)) = first else {
+                pos = le + 1;
+                continue;
+            };
+            let Kind::Block { end, label, .. } = self.rules[ri as usize].kind else {
+                unreachable!("block_rules holds block rules only")
+            };
+            let rest = Input::new(hay).range(m.end()..le);
+            if let Some(e) = self.regexes[end].search_with(&mut s.caches[end], &rest) {
+                // Begin and end on one line (a key with `\n` escapes).
+                if record {
+                    self.push_block_text(ri, label, hay, m.end(), e.start(), &mut s.findings);
+                }
+                pos = e.end();
+            } else {
+                if record {
+                    self.push_block_text(ri, label, hay, m.end(), le, &mut s.findings);
+                }
+                state = Some(ri);
+                pos = le + 1;
+            }
+        }
+        BlockState(state)
+    }
+
+    /// Records `hay[a..b]`, trimmed of white space, when it holds a letter or
+    /// digit.
+    fn push_block_text(
+        &self,
+        ri: u32,
+        label: u32,
+        hay: &[u8],
+        a: usize,
+        b: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let text = &hay[a..b];
+        let lead = text.len() - text.trim_ascii_start().len();
+        let trimmed = text.trim_ascii();
+        if trimmed.iter().any(u8::is_ascii_alphanumeric) {
+            let start = a + lead;
+            self.accept(ri, label, hay, start, start + trimmed.len(), out);
+        }
+    }
+}
+
+/// Calls `f` for each piece of `hay[start..end]` that is not inside a
+/// logscrub token and holds a letter or digit.
+fn token_free_pieces(hay: &[u8], start: usize, end: usize, mut f: impl FnMut(usize, usize)) {
+    if memchr::memchr(b'<', &hay[start.saturating_sub(crate::token::MAX_LEN)..end]).is_none() {
+        f(start, end);
+        return;
+    }
+    let mut from = start;
+    let emit = |a: usize, b: usize, f: &mut dyn FnMut(usize, usize)| {
+        if a < b && hay[a..b].iter().any(u8::is_ascii_alphanumeric) {
+            f(a, b);
+        }
+    };
+    crate::token::for_each_overlapping(hay, start, end, |ts, te| {
+        emit(from, ts.max(from), &mut f);
+        from = from.max(te);
+    });
+    emit(from, end.max(from), &mut f);
+}
+
+fn line_start(hay: &[u8], p: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[..p]).map_or(0, |i| i + 1)
+}
+
+fn line_end(hay: &[u8], p: usize) -> usize {
+    memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn engine(toml: &str) -> Engine {
+        let mut set = RuleSet::default();
+        set.add_text(Path::new("t.toml"), toml).unwrap();
+        Engine::new(&set).unwrap()
+    }
+
+    fn spans(e: &Engine, hay: &str) -> Vec<(usize, usize)> {
+        let mut s = e.scratch();
+        e.scan(hay.as_bytes(), BlockState::default(), &mut s);
+        s.findings.iter().map(|f| (f.start, f.end)).collect()
+    }
+
+    const PW: &str = r#"
+[[rule]]
+id = "t.pw"
+label = "PASSWORD"
+description = "pw"
+pattern = 'pw=(?P<v>[^ ]+)'
+redact = ["v"]
+keywords = ["pw="]
+validators = ["not-placeholder"]
+examples = [{ input = "pw=x1", output = "pw=<PASSWORD>" }]
+negative_examples = ["pw=****"]
+
+[[rule]]
+id = "t.pem"
+label = "PRIVATE-KEY"
+description = "pem"
+kind = "block"
+keywords = ["PRIVATE KEY"]
+begin = '-----BEGIN PRIVATE KEY-----'
+end = '-----END PRIVATE KEY-----'
+body = '[A-Za-z0-9+/=]+'
+examples = [{ input = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", output = "-----BEGIN PRIVATE KEY-----\n<PRIVATE-KEY>\n-----END PRIVATE KEY-----" }]
+negative_examples = ["PRIVATE KEY"]
+"#;
+
+    #[test]
+    fn keyword_rules_run_on_keyword_lines_only() {
+        let e = engine(PW);
+        assert_eq!(spans(&e, "a pw=abc\nno\nPW=def pw=****"), vec![(5, 8)]);
+    }
+
+    #[test]
+    fn own_tokens_are_never_redacted_again() {
+        let e = engine(PW);
+        assert_eq!(spans(&e, "pw=<PASSWORD-0011aabb>"), vec![]);
+        assert_eq!(spans(&e, "pw=<PASSWORD-0011aabb>x9"), vec![(22, 24)]);
+    }
+
+    #[test]
+    fn blocks_span_lines_and_stop_at_non_body_lines() {
+        let e = engine(PW);
+        let text = "x\n-----BEGIN PRIVATE KEY-----\nAAAA\r\nBBBB\n-----END PRIVATE KEY-----\nAAAA\n";
+        let got = spans(&e, text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(&text[got[0].0..got[0].1], "AAAA");
+        assert_eq!(&text[got[1].0..got[1].1], "BBBB");
+
+        // A block that never ends stops at the first line that is no body.
+        let text = "-----BEGIN PRIVATE KEY-----\nAAAA\n2024-01-01 INFO next\nCCCC\n";
+        assert_eq!(spans(&e, text).len(), 1);
+
+        // Begin and end on one line.
+        let text = r#"{"k":"-----BEGIN PRIVATE KEY-----\nAAAA\nBB==\n-----END PRIVATE KEY-----\n"}"#;
+        let got = spans(&e, text);
+        assert_eq!(&text[got[0].0..got[0].1], r"\nAAAA\nBB==\n");
+    }
+
+    #[test]
+    fn block_state_carries_across_chunks() {
+        let e = engine(PW);
+        let mut s = e.scratch();
+        let st = e.scan(b"-----BEGIN PRIVATE KEY-----\n", BlockState::default(), &mut s);
+        assert!(st.is_open());
+        assert_eq!(e.block_state_after(b"-----BEGIN PRIVATE KEY-----\n", BlockState::default(), &mut s), st);
+        let st2 = e.scan(b"AAAA\n", st, &mut s);
+        assert_eq!(s.findings.len(), 1);
+        assert!(st2.is_open());
+        let st3 = e.scan(b"-----END PRIVATE KEY-----\n", st2, &mut s);
+        assert!(!st3.is_open());
+    }
+
+    #[test]
+    fn unknown_group_is_a_load_error() {
+        let mut set = RuleSet::default();
+        set.add_text(Path::new("t.toml"), &PW.replace("redact = [\"v\"]", "redact = [\"w\"]"))
+            .unwrap();
+        let e = Engine::new(&set).unwrap_err().to_string();
+        assert!(e.contains("t.toml: rule t.pw: redact: the pattern has no capture group `w`"), "{e}");
+    }
+
+    #[test]
+    fn bad_regex_names_file_and_rule() {
+        let mut set = RuleSet::default();
+        set.add_text(Path::new("t.toml"), &PW.replace("pw=(?P<v>", "pw=((?P<v>"))
+            .unwrap();
+        let e = Engine::new(&set).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml: rule t.pw: bad regex"), "{e}");
+    }
+}

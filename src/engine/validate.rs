@@ -1,0 +1,473 @@
+//! The named checks a rule can put on a candidate (`validators = [...]`).
+//!
+//! Each check is cheap, allocation-free and linear in the value's length.
+//! A check sees the candidate value and, for the few that need context, the
+//! line around it (`hay[start..end]` is the value).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use base64::Engine as _;
+
+use crate::rules::Validator;
+
+/// Runs one validator.
+pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
+    let value = &hay[start..end];
+    match v {
+        Validator::Luhn => luhn(value),
+        Validator::Iban => iban(value),
+        Validator::Ipv4 => ipv4_identifies_host(value),
+        Validator::Ipv6 => ipv6_identifies_host(value),
+        Validator::Mac => mac(value),
+        Validator::Hostname => crate::engine::hostname::is_host(hay, start, end),
+        Validator::EmailDomain => email_domain(value),
+        Validator::Entropy(min) => shannon_entropy(value) >= *min,
+        Validator::AtlassianCrc32 => atlassian_crc32(value),
+        Validator::GithubCrc32 => github_crc32(value),
+        Validator::DcToken => dc_token(value),
+        Validator::NotPlaceholder => !is_placeholder(value),
+    }
+}
+
+/// Luhn checksum over the digits of `value` (spaces and dashes ignored),
+/// 12 to 19 digits.
+pub fn luhn(value: &[u8]) -> bool {
+    let mut sum = 0u32;
+    let mut n = 0usize;
+    for &c in value.iter().rev() {
+        match c {
+            b'0'..=b'9' => {
+                let mut d = u32::from(c - b'0');
+                if n % 2 == 1 {
+                    d *= 2;
+                    if d > 9 {
+                        d -= 9;
+                    }
+                }
+                sum += d;
+                n += 1;
+            }
+            b' ' | b'-' => {}
+            _ => return false,
+        }
+    }
+    (12..=19).contains(&n) && sum % 10 == 0
+}
+
+/// IBAN: two letters, two check digits, 11 to 30 alphanumerics (spaces
+/// ignored), ISO 7064 mod 97 == 1.
+pub fn iban(value: &[u8]) -> bool {
+    let mut compact = [0u8; 34];
+    let mut n = 0;
+    for &c in value {
+        if c == b' ' {
+            continue;
+        }
+        if !c.is_ascii_alphanumeric() || n == compact.len() {
+            return false;
+        }
+        compact[n] = c.to_ascii_uppercase();
+        n += 1;
+    }
+    let s = &compact[..n];
+    if !(15..=34).contains(&n)
+        || !s[0].is_ascii_uppercase()
+        || !s[1].is_ascii_uppercase()
+        || !s[2].is_ascii_digit()
+        || !s[3].is_ascii_digit()
+    {
+        return false;
+    }
+    let mut rem = 0u32;
+    for &c in s[4..].iter().chain(&s[..4]) {
+        if c.is_ascii_digit() {
+            rem = (rem * 10 + u32::from(c - b'0')) % 97;
+        } else {
+            rem = (rem * 100 + u32::from(c - b'A' + 10)) % 97;
+        }
+    }
+    rem == 1
+}
+
+/// Parses dotted-quad text, allowing zero-padded octets (`010.001.002.003`),
+/// which `std::net` alone refuses.
+pub fn parse_ipv4(value: &[u8]) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = value.split(|&c| c == b'.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let v = p.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        *o = u8::try_from(v).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+/// An IPv4 address that can identify a machine: not `0.0.0.0`, not loopback,
+/// not a netmask or broadcast (`255.x.x.x`).
+pub fn ipv4_identifies_host(value: &[u8]) -> bool {
+    match parse_ipv4(value) {
+        Some(ip) => !(ip.is_unspecified() || ip.is_loopback() || ip.octets()[0] == 255),
+        None => false,
+    }
+}
+
+/// Parses IPv6 text (an optional `%zone` is ignored) with `std::net`.
+pub fn parse_ipv6(value: &[u8]) -> Option<Ipv6Addr> {
+    let addr = match memchr::memchr(b'%', value) {
+        Some(i) => &value[..i],
+        None => value,
+    };
+    std::str::from_utf8(addr).ok()?.parse().ok()
+}
+
+/// An IPv6 address that can identify a machine: not `::` or `::1`, and not
+/// an IPv4-mapped loopback.
+pub fn ipv6_identifies_host(value: &[u8]) -> bool {
+    match parse_ipv6(value) {
+        Some(ip) => {
+            if ip.is_unspecified() || ip.is_loopback() {
+                return false;
+            }
+            match ip.to_ipv4_mapped() {
+                Some(v4) => ipv4_identifies_host(v4.to_string().as_bytes()),
+                None => true,
+            }
+        }
+        None => false,
+    }
+}
+
+/// A MAC address that is not all zeros and not broadcast.
+pub fn mac(value: &[u8]) -> bool {
+    let hex = value.iter().filter(|c| c.is_ascii_hexdigit());
+    let (mut zeros, mut fs, mut n) = (0, 0, 0);
+    for &c in hex {
+        n += 1;
+        match c {
+            b'0' => zeros += 1,
+            b'f' | b'F' => fs += 1,
+            _ => {}
+        }
+    }
+    n == 12 && zeros != 12 && fs != 12
+}
+
+/// The domain of `local@domain` has a known suffix, and the address is not a
+/// protocol identifier such as `curve25519-sha256@libssh.org`.
+pub fn email_domain(value: &[u8]) -> bool {
+    let Some(at) = memchr::memrchr(b'@', value) else {
+        // URL-encoded form: jane%40corp.com
+        return match memchr::memmem::find(value, b"%40") {
+            Some(i) => email_domain_part(&value[i + 3..]),
+            None => false,
+        };
+    };
+    email_domain_part(&value[at + 1..])
+}
+
+fn email_domain_part(domain: &[u8]) -> bool {
+    let mut buf = [0u8; 256];
+    let Some(lower) = lowercase_into(domain, &mut buf) else {
+        return false;
+    };
+    let lower = lower.strip_suffix(b".").unwrap_or(lower);
+    if matches!(lower, b"libssh.org" | b"openssh.com") {
+        return false;
+    }
+    crate::engine::hostname::has_host_suffix(lower) && !crate::engine::hostname::is_reserved(lower)
+}
+
+/// ASCII-lowercases `s` into `buf`; `None` if it does not fit.
+pub fn lowercase_into<'a>(s: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+    let out = buf.get_mut(..s.len())?;
+    for (o, &c) in out.iter_mut().zip(s) {
+        *o = c.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+/// Shannon entropy in bits per byte.
+pub fn shannon_entropy(value: &[u8]) -> f64 {
+    if value.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &c in value {
+        counts[usize::from(c)] += 1;
+    }
+    let n = value.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Atlassian `ATATT3...`/`ATCTT3...` tokens end in 8 upper-case hex digits
+/// holding the CRC-32 (IEEE) of everything before them.
+pub fn atlassian_crc32(value: &[u8]) -> bool {
+    if value.len() < 20 {
+        return false;
+    }
+    let (body, sum) = value.split_at(value.len() - 8);
+    let Some(expected) = std::str::from_utf8(sum)
+        .ok()
+        .and_then(|s| u32::from_str_radix(s, 16).ok())
+    else {
+        return false;
+    };
+    crc32fast::hash(body) == expected
+}
+
+/// GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens: 30 random base62
+/// characters followed by their CRC-32 in 6 base62 digits (0-9, A-Z, a-z).
+pub fn github_crc32(value: &[u8]) -> bool {
+    if value.len() != 40 || value[3] != b'_' {
+        return false;
+    }
+    let random = &value[4..34];
+    let mut crc = crc32fast::hash(random);
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut enc = [b'0'; 6];
+    for slot in enc.iter_mut().rev() {
+        *slot = ALPHABET[(crc % 62) as usize];
+        crc /= 62;
+    }
+    enc == value[34..40]
+}
+
+/// Atlassian Data Center personal and HTTP access tokens: the base64 text
+/// (an optional `BBDC-` prefix aside) decodes to 12 ASCII digits, `:`, and
+/// 20 bytes.
+pub fn dc_token(value: &[u8]) -> bool {
+    let body = value.strip_prefix(b"BBDC-").unwrap_or(value);
+    let mut out = [0u8; 48];
+    let engines = [
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    let trimmed = body.strip_suffix(b"=").unwrap_or(body);
+    engines.iter().any(|e| match e.decode_slice(trimmed, &mut out) {
+        Ok(33) => out[..12].iter().all(u8::is_ascii_digit) && out[12] == b':',
+        _ => false,
+    })
+}
+
+/// Placeholders and already-masked values, which stay as they are.
+pub fn is_placeholder(value: &[u8]) -> bool {
+    let v = trim_quotes(value);
+    // Empty, or punctuation only (`|` after an empty `key= `): no secret.
+    if !v.iter().any(u8::is_ascii_alphanumeric) {
+        return true;
+    }
+    // Masks: ****, xxxx, ...., ----, ####
+    if v.iter().all(|&c| matches!(c, b'*' | b'x' | b'X' | b'.' | b'-' | b'#' | b'?')) {
+        return true;
+    }
+    // [PROTECTED], <redacted>, ${VAR}, {{var}}, %s, $VAR, (hidden)
+    let first = v[0];
+    let last = v[v.len() - 1];
+    if (first == b'[' && last == b']')
+        || (first == b'<' && last == b'>')
+        || (first == b'(' && last == b')')
+        || v.starts_with(b"${")
+        || v.starts_with(b"{{")
+        || v.starts_with(b"%(")
+        || v == b"%s"
+        || (first == b'$' && v[1..].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_'))
+    {
+        return true;
+    }
+    const WORDS: &[&[u8]] = &[
+        b"null",
+        b"none",
+        b"nil",
+        b"undefined",
+        b"true",
+        b"false",
+        b"empty",
+        b"redacted",
+        b"masked",
+        b"hidden",
+        b"protected",
+        b"secret",
+        b"password",
+        b"changeme",
+        b"sanitized",
+        b"removed",
+        b"omitted",
+        b"n/a",
+        b"na",
+        b"required",
+        b"optional",
+        b"string",
+        b"no-check",
+        b"nocheck",
+        // HTTP authentication scheme names, never the credential itself.
+        b"basic",
+        b"bearer",
+        b"digest",
+        b"negotiate",
+        b"ntlm",
+        b"token",
+        b"jwt",
+        b"apikey",
+        b"sso-key",
+    ];
+    WORDS.iter().any(|w| v.eq_ignore_ascii_case(w))
+}
+
+fn trim_quotes(v: &[u8]) -> &[u8] {
+    let mut v = v;
+    while let [b'"' | b'\'' | b' ', rest @ ..] = v {
+        v = rest;
+    }
+    while let [rest @ .., b'"' | b'\'' | b' '] = v {
+        v = rest;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_cards() {
+        assert!(luhn(b"4111111111111111"));
+        assert!(luhn(b"4111 1111 1111 1111"));
+        assert!(luhn(b"4111-1111-1111-1111"));
+        assert!(!luhn(b"4111111111111112"));
+        assert!(!luhn(b"1234"));
+    }
+
+    #[test]
+    fn iban_mod97() {
+        assert!(iban(b"GB82WEST12345698765432"));
+        assert!(iban(b"GB82 WEST 1234 5698 7654 32"));
+        assert!(!iban(b"GB82WEST12345698765433"));
+        assert!(!iban(b"1234"));
+    }
+
+    #[test]
+    fn ipv4_policy() {
+        assert!(ipv4_identifies_host(b"10.1.2.3"));
+        assert!(ipv4_identifies_host(b"010.001.002.003"));
+        assert!(!ipv4_identifies_host(b"127.0.0.1"));
+        assert!(!ipv4_identifies_host(b"0.0.0.0"));
+        assert!(!ipv4_identifies_host(b"255.255.255.0"));
+        assert!(!ipv4_identifies_host(b"256.1.1.1"));
+        assert!(!ipv4_identifies_host(b"1.2.3"));
+        assert!(!ipv4_identifies_host(b"1.2.3.4.5"));
+    }
+
+    #[test]
+    fn ipv6_policy() {
+        assert!(ipv6_identifies_host(b"fe80::1%eth0"));
+        assert!(ipv6_identifies_host(b"2001:db8::1"));
+        assert!(ipv6_identifies_host(b"::ffff:10.1.2.3"));
+        assert!(!ipv6_identifies_host(b"::ffff:127.0.0.1"));
+        assert!(!ipv6_identifies_host(b"::1"));
+        assert!(!ipv6_identifies_host(b"0:0:0:0:0:0:0:1"));
+        assert!(!ipv6_identifies_host(b"12:34:56"));
+    }
+
+    #[test]
+    fn mac_policy() {
+        assert!(mac(b"00:1a:2b:3c:4d:5e"));
+        assert!(mac(b"001a.2b3c.4d5e"));
+        assert!(!mac(b"00:00:00:00:00:00"));
+        assert!(!mac(b"ff:ff:ff:ff:ff:ff"));
+    }
+
+    #[test]
+    fn entropy() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn atlassian_checksum() {
+        let body = b"ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0123456789_-ABCDEFGH=";
+        let token = format!(
+            "{}{:08X}",
+            std::str::from_utf8(body).unwrap(),
+            crc32fast::hash(body)
+        );
+        assert!(atlassian_crc32(token.as_bytes()));
+        let mut bad = token.into_bytes();
+        bad[20] ^= 1;
+        assert!(!atlassian_crc32(&bad));
+    }
+
+    #[test]
+    fn github_checksum() {
+        // Build a token the way the format describes and check it round-trips.
+        let random = b"abcdefghijABCDEFGHIJ0123456789";
+        let mut crc = crc32fast::hash(random);
+        let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut enc = [b'0'; 6];
+        for slot in enc.iter_mut().rev() {
+            *slot = alphabet[(crc % 62) as usize];
+            crc /= 62;
+        }
+        let mut token = b"ghp_".to_vec();
+        token.extend_from_slice(random);
+        token.extend_from_slice(&enc);
+        assert!(github_crc32(&token));
+        token[10] = b'z';
+        assert!(!github_crc32(&token));
+    }
+
+    #[test]
+    fn dc_token_structure() {
+        let mut raw = b"123456789012:".to_vec();
+        raw.extend_from_slice(&[7u8; 20]);
+        let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&raw);
+        assert_eq!(b64.len(), 44);
+        assert!(dc_token(b64.as_bytes()));
+        assert!(dc_token(format!("BBDC-{b64}").as_bytes()));
+        let other = base64::engine::general_purpose::STANDARD_NO_PAD.encode([b'a'; 33]);
+        assert!(!dc_token(other.as_bytes()));
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "",
+            "****",
+            "[PROTECTED]",
+            "<redacted>",
+            "${DB_PASSWORD}",
+            "{{ secret }}",
+            "%s",
+            "null",
+            "\"\"",
+            "$PASS",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+        for s in ["hunter2", "S3cr3t!", "[abc", "x1y2"] {
+            assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn email_domains() {
+        assert!(email_domain(b"jane@corp.com"));
+        assert!(email_domain(b"jane%40corp.com"));
+        assert!(email_domain(b"ops@build.acme.internal"));
+        assert!(!email_domain(b"curve25519-sha256@libssh.org"));
+        assert!(!email_domain(b"icon@2x.png"));
+        assert!(!email_domain(b"test@example.com"));
+    }
+}

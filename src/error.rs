@@ -1,0 +1,141 @@
+//! The one error type of the library, and how each kind maps to an exit code.
+//!
+//! Every variant carries the context a user needs to act (a file, a rule id,
+//! a line number) and never a byte of the data being redacted: messages name
+//! positions, not values. Rule patterns and ids are not secret and may appear.
+
+use std::io;
+use std::path::PathBuf;
+
+/// What went wrong, with enough context to say where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A rule file could not be read or parsed as a whole (TOML syntax, bad
+    /// top-level key).
+    #[error("{}: {reason}", path.display())]
+    RuleFile {
+        /// The rule file (`<embedded>/name.toml` for the built-in set).
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// One rule in a rule file is invalid: unknown key, bad regex, bad
+    /// validator, duplicate id, ...
+    #[error("{}: rule {id}: {reason}", path.display())]
+    Rule {
+        /// The rule file.
+        path: PathBuf,
+        /// The rule's id (or its position when it has none).
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Rule examples did not redact as their rule says (`logscrub rules check`).
+    #[error("{failures} rule example(s) failed")]
+    RuleCheck {
+        /// How many examples failed.
+        failures: usize,
+    },
+
+    /// The pseudonym key could not be loaded.
+    #[error("key: {0}")]
+    Key(String),
+
+    /// Bad combination of options or arguments.
+    #[error("{0}")]
+    Usage(String),
+
+    /// An input could not be read.
+    #[error("{}: {source}", path.display())]
+    Input {
+        /// The input (`-` for stdin).
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+
+    /// A line is longer than `--max-line-bytes`; nothing of it was written.
+    #[error(
+        "{}: line {line} is longer than {limit} bytes (see --max-line-bytes); output stops before it",
+        path.display()
+    )]
+    LongLine {
+        /// The input.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// The limit that was exceeded.
+        limit: usize,
+    },
+
+    /// Processing a chunk of input failed unexpectedly (a bug); the chunk was
+    /// not written.
+    #[error(
+        "{}: internal error while redacting near line {line}; output stops before it",
+        path.display()
+    )]
+    Internal {
+        /// The input.
+        path: PathBuf,
+        /// 1-based line number of the first line of the failed chunk.
+        line: u64,
+    },
+
+    /// The output could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Output {
+        /// The output (`-` for stdout).
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+
+    /// The run was interrupted (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Success (and, with `--check`, nothing to redact).
+    pub const OK: i32 = 0;
+    /// `--check` found something that would be redacted.
+    pub const FINDINGS: i32 = 1;
+    /// Usage or configuration error: bad flag, bad rule file, bad key.
+    pub const USAGE: i32 = 2;
+    /// An input could not be read or processed, or the output not written;
+    /// nothing partial of that input was kept.
+    pub const INPUT: i32 = 3;
+    /// Interrupted by Ctrl-C.
+    pub const INTERRUPTED: i32 = 130;
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::RuleFile { .. }
+            | Error::Rule { .. }
+            | Error::RuleCheck { .. }
+            | Error::Key(_)
+            | Error::Usage(_) => exit::USAGE,
+            Error::Input { .. }
+            | Error::LongLine { .. }
+            | Error::Internal { .. }
+            | Error::Output { .. } => exit::INPUT,
+            Error::Interrupted => exit::INTERRUPTED,
+        }
+    }
+
+    /// True when this error is a closed stdout (`logscrub big.log | head`),
+    /// which ends the run quietly with success.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

@@ -1,0 +1,423 @@
+//! The ordered, bounded, parallel pipeline: read → cut into line-aligned
+//! chunks → process on the rayon pool → write in input order.
+//!
+//! Three kinds of thread take part:
+//!
+//! - a **reader** thread reads the input into large buffers, cuts each at
+//!   its last newline (the rest of the line is carried into the next chunk,
+//!   so a line is never split), runs the processor's cheap sequential
+//!   [`ChunkProcessor::advance`] step to give each chunk its start state
+//!   (open multi-line blocks), numbers the chunk and hands it to the pool;
+//! - the **rayon** workers redact chunks in any order;
+//! - the calling thread **writes** results strictly in chunk order, holding
+//!   early ones in a small reorder map.
+//!
+//! **Memory bound.** Chunks travel with their buffers, and there are exactly
+//! `2 × threads + 2` buffer pairs (input, output). The reader waits for a
+//! free pair before it reads, so at most that many chunks exist at once —
+//! reading, queued, processing or waiting to be written — whatever the input
+//! size. A chunk is `chunk_bytes` plus the carried partial line; a line longer
+//! than `max_line_bytes` stops the run with an error instead of growing
+//! without bound.
+//!
+//! **Latency.** A read that returns less than was asked for (a pipe or
+//! terminal with nothing more to give right now) ends the chunk at once if
+//! no other chunk is in flight, and the writer flushes whenever it has
+//! nothing queued: `tail -f app.log | logscrub` shows each line as it comes,
+//! while bulk input still travels in large chunks. `line_buffered` ends a
+//! chunk after every read that completes a line.
+//!
+//! **Fail closed.** A chunk whose processing panics yields no output; the
+//! writer stops before it and reports the line where output stops. A read
+//! error or an over-long line ends the output after the last whole chunk
+//! before it.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+
+use crate::error::{Error, Result};
+use crate::redact::Redacted;
+use crate::report::Counts;
+
+/// The per-chunk work the pipeline runs: implemented by
+/// [`crate::redact::Redactor`].
+pub trait ChunkProcessor: Send + Sync + 'static {
+    /// Per-thread working memory.
+    type Scratch: Send + 'static;
+    /// State carried from chunk to chunk in input order.
+    type State: Copy + Default + Send + 'static;
+
+    /// Fresh working memory.
+    fn scratch(&self) -> Self::Scratch;
+    /// Zero counts.
+    fn new_counts(&self) -> Counts;
+    /// The state after `chunk`, given the state before it. Runs sequentially
+    /// on every chunk, so it must be cheap.
+    fn advance(&self, state: Self::State, chunk: &[u8], s: &mut Self::Scratch) -> Self::State;
+    /// Processes one chunk of whole lines into `out`.
+    fn process(
+        &self,
+        state: Self::State,
+        chunk: &[u8],
+        s: &mut Self::Scratch,
+        out: Vec<u8>,
+        counts: &mut Counts,
+    ) -> Redacted;
+}
+
+/// Pipeline settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Target chunk size in bytes.
+    pub chunk_bytes: usize,
+    /// Longest line accepted, in bytes.
+    pub max_line_bytes: usize,
+    /// End a chunk after every read that completes a line.
+    pub line_buffered: bool,
+    /// Set from a signal handler to stop between chunks.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            line_buffered: false,
+            interrupt: None,
+        }
+    }
+}
+
+/// Default chunk size: large enough that per-chunk costs vanish, small
+/// enough that a few per thread stay far below the memory budget.
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
+
+/// Default longest line: 16 MiB.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
+
+/// A reusable pipeline: the processor, the thread pool and the settings.
+pub struct Pipeline<P: ChunkProcessor> {
+    proc: Arc<P>,
+    pool: Arc<rayon::ThreadPool>,
+    threads: usize,
+    opts: Options,
+}
+
+struct Bufs {
+    input: Vec<u8>,
+    output: Vec<u8>,
+}
+
+enum ReadFail {
+    Io(io::Error),
+    LongLine,
+    Interrupted,
+}
+
+enum Msg {
+    Chunk {
+        result: std::thread::Result<Redacted>,
+        counts: Counts,
+        input: Vec<u8>,
+    },
+    Fail(ReadFail),
+    End,
+}
+
+impl<P: ChunkProcessor> Pipeline<P> {
+    /// A pipeline running `proc` on `pool` (whose size sets the parallelism).
+    pub fn new(proc: Arc<P>, pool: Arc<rayon::ThreadPool>, opts: Options) -> Pipeline<P> {
+        let threads = pool.current_num_threads().max(1);
+        Pipeline {
+            proc,
+            pool,
+            threads,
+            opts,
+        }
+    }
+
+    /// The processor.
+    pub fn processor(&self) -> &P {
+        &self.proc
+    }
+
+    /// Streams `input` through the processor into `output`. Names are used
+    /// in error messages only.
+    pub fn run(
+        &self,
+        input: Box<dyn Read + Send>,
+        input_name: &Path,
+        output: &mut dyn Write,
+        output_name: &Path,
+    ) -> Result<Counts> {
+        let slots = 2 * self.threads + 2;
+        let (free_tx, free_rx) = bounded::<Bufs>(slots);
+        for _ in 0..slots {
+            free_tx
+                .send(Bufs {
+                    input: Vec::new(),
+                    output: Vec::new(),
+                })
+                .expect("the channel has room for every slot");
+        }
+        let (tx, rx) = unbounded::<(u64, Msg)>();
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let reader = Reader {
+            proc: Arc::clone(&self.proc),
+            pool: Arc::clone(&self.pool),
+            scratch_pool: Arc::new(Mutex::new(Vec::new())),
+            free_rx,
+            tx,
+            in_flight: Arc::clone(&in_flight),
+            opts: self.opts.clone(),
+        };
+        // Detached, not scoped: if the writer stops early (closed stdout, an
+        // error), the reader may be blocked reading a pipe that never ends,
+        // and the run must not wait for it. It exits by itself once the
+        // writer's end of the buffer channel is gone.
+        std::thread::Builder::new()
+            .name("logscrub-reader".into())
+            .spawn(move || reader.run(input))
+            .map_err(|e| Error::Input {
+                path: input_name.to_path_buf(),
+                source: e,
+            })?;
+        write_in_order(
+            &rx,
+            &free_tx,
+            &in_flight,
+            self.proc.new_counts(),
+            output,
+            &Names {
+                input: input_name,
+                output: output_name,
+                max_line: self.opts.max_line_bytes,
+            },
+        )
+    }
+}
+
+struct Names<'a> {
+    input: &'a Path,
+    output: &'a Path,
+    max_line: usize,
+}
+
+fn write_in_order(
+    rx: &Receiver<(u64, Msg)>,
+    free_tx: &Sender<Bufs>,
+    in_flight: &AtomicUsize,
+    mut total: Counts,
+    out: &mut dyn Write,
+    names: &Names<'_>,
+) -> Result<Counts> {
+    let out_err = |e: io::Error| Error::Output {
+        path: names.output.to_path_buf(),
+        source: e,
+    };
+    let mut pending: BTreeMap<u64, Msg> = BTreeMap::new();
+    let mut next = 0u64;
+    loop {
+        let (seq, msg) = rx.recv().map_err(|_| Error::Internal {
+            path: names.input.to_path_buf(),
+            line: total.lines + 1,
+        })?;
+        pending.insert(seq, msg);
+        while let Some(msg) = pending.remove(&next) {
+            match msg {
+                Msg::Chunk {
+                    result: Ok(red),
+                    counts,
+                    input,
+                } => {
+                    out.write_all(red.as_bytes()).map_err(out_err)?;
+                    total.add(&counts);
+                    in_flight.fetch_sub(1, Ordering::AcqRel);
+                    // The reader may be gone already (end of input).
+                    let _ = free_tx.send(Bufs {
+                        input,
+                        output: red.into_buffer(),
+                    });
+                    next += 1;
+                }
+                Msg::Chunk { result: Err(_), .. } => {
+                    return Err(Error::Internal {
+                        path: names.input.to_path_buf(),
+                        line: total.lines + 1,
+                    });
+                }
+                Msg::Fail(f) => {
+                    out.flush().map_err(out_err)?;
+                    return Err(match f {
+                        ReadFail::Io(e) => Error::Input {
+                            path: names.input.to_path_buf(),
+                            source: e,
+                        },
+                        ReadFail::LongLine => Error::LongLine {
+                            path: names.input.to_path_buf(),
+                            line: total.lines + 1,
+                            limit: names.max_line,
+                        },
+                        ReadFail::Interrupted => Error::Interrupted,
+                    });
+                }
+                Msg::End => {
+                    out.flush().map_err(out_err)?;
+                    return Ok(total);
+                }
+            }
+        }
+        if pending.is_empty() && rx.is_empty() {
+            out.flush().map_err(out_err)?;
+        }
+    }
+}
+
+struct Reader<P: ChunkProcessor> {
+    proc: Arc<P>,
+    pool: Arc<rayon::ThreadPool>,
+    scratch_pool: Arc<Mutex<Vec<P::Scratch>>>,
+    free_rx: Receiver<Bufs>,
+    tx: Sender<(u64, Msg)>,
+    in_flight: Arc<AtomicUsize>,
+    opts: Options,
+}
+
+impl<P: ChunkProcessor> Reader<P> {
+    fn run(self, mut input: Box<dyn Read + Send>) {
+        let chunk = self.opts.chunk_bytes.max(1);
+        let mut carry: Vec<u8> = Vec::new();
+        let mut spare: Option<Bufs> = None;
+        let mut state = P::State::default();
+        let mut pre = self.proc.scratch();
+        let mut seq = 0u64;
+        loop {
+            let Some(mut bufs) = spare.take().or_else(|| self.free_rx.recv().ok()) else {
+                return; // the writer has stopped
+            };
+            let mut fail = None;
+            let mut eof = false;
+            let buf = &mut bufs.input;
+            let mut len = carry.len();
+            if buf.len() < len + chunk {
+                buf.resize(len + chunk, 0);
+            }
+            buf[..len].copy_from_slice(&carry);
+            carry.clear();
+            // The carried partial line holds no newline.
+            let mut last_nl: Option<usize> = None;
+            loop {
+                if self
+                    .opts
+                    .interrupt
+                    .as_ref()
+                    .is_some_and(|f| f.load(Ordering::Relaxed))
+                {
+                    fail = Some(ReadFail::Interrupted);
+                    break;
+                }
+                let want = if len < chunk { chunk - len } else { chunk };
+                if buf.len() < len + want {
+                    buf.resize(len + want, 0);
+                }
+                let n = match input.read(&mut buf[len..len + want]) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        fail = Some(ReadFail::Io(e));
+                        break;
+                    }
+                };
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+                if let Some(i) = memchr::memrchr(b'\n', &buf[len..len + n]) {
+                    last_nl = Some(len + i);
+                }
+                len += n;
+                let open_line = len - last_nl.map_or(0, |i| i + 1);
+                if open_line > self.opts.max_line_bytes {
+                    fail = Some(ReadFail::LongLine);
+                    break;
+                }
+                if last_nl.is_some()
+                    && (len >= chunk
+                        || self.opts.line_buffered
+                        || (n < want && self.in_flight.load(Ordering::Acquire) == 0))
+                {
+                    break;
+                }
+            }
+            let cut = if eof && fail.is_none() {
+                len
+            } else {
+                last_nl.map_or(0, |i| i + 1)
+            };
+            if fail.is_none() {
+                carry.extend_from_slice(&buf[cut..len]);
+            }
+            if cut > 0 {
+                let start = state;
+                state = self.proc.advance(state, &buf[..cut], &mut pre);
+                self.spawn(seq, start, bufs, cut);
+                seq += 1;
+            } else {
+                spare = Some(bufs);
+            }
+            let last = match fail {
+                Some(f) => Some(Msg::Fail(f)),
+                None if eof => Some(Msg::End),
+                None => None,
+            };
+            if let Some(msg) = last {
+                let _ = self.tx.send((seq, msg));
+                return;
+            }
+        }
+    }
+
+    fn spawn(&self, seq: u64, start: P::State, mut bufs: Bufs, len: usize) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let proc = Arc::clone(&self.proc);
+        let scratch_pool = Arc::clone(&self.scratch_pool);
+        let tx = self.tx.clone();
+        self.pool.spawn(move || {
+            let mut scratch = scratch_pool
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_else(|| proc.scratch());
+            let mut counts = proc.new_counts();
+            let out = std::mem::take(&mut bufs.output);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                proc.process(start, &bufs.input[..len], &mut scratch, out, &mut counts)
+            }));
+            if result.is_ok()
+                && let Ok(mut p) = scratch_pool.lock()
+            {
+                p.push(scratch);
+            }
+            let _ = tx.send((
+                seq,
+                Msg::Chunk {
+                    result,
+                    counts,
+                    input: bufs.input,
+                },
+            ));
+        });
+    }
+}
+
+/// `-` for stdin/stdout in messages.
+pub fn stdio_name() -> PathBuf {
+    PathBuf::from("-")
+}

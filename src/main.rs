@@ -1,0 +1,96 @@
+//! The `logscrub` binary: parse flags, run, map the outcome to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use logscrub::cli::{Cli, Command, RulesCommand};
+use logscrub::config::Config;
+use logscrub::error::{Error, Result, exit};
+use logscrub::rules::{LoadOptions, RuleSet, check};
+
+fn main() -> ExitCode {
+    // A panic message must never carry input bytes to stderr; say where it
+    // happened and nothing else.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("logscrub: internal error{at}; please report it");
+    }));
+    let cli = Cli::parse();
+    let code = match run(&cli) {
+        Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => exit::OK,
+        Err(e) => {
+            eprintln!("logscrub: {e}");
+            e.exit_code()
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn run(cli: &Cli) -> Result<i32> {
+    match &cli.command {
+        Some(Command::Rules(cmd)) => rules(cli, cmd),
+        None => {
+            let config = Config::from_cli(cli)?;
+            if logscrub::reads_terminal(&config) {
+                return Err(Error::Usage(
+                    "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
+                ));
+            }
+            logscrub::run(&config)?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
+    let mut opts = LoadOptions {
+        no_defaults: cli.no_default_rules,
+        paths: cli.rules.clone(),
+    };
+    if let RulesCommand::Check { paths } = cmd {
+        opts.paths.extend(paths.iter().cloned());
+    }
+    let set = RuleSet::load(&opts)?;
+    // Compile everything, so that a bad regex is reported as a load error.
+    logscrub::engine::Engine::new(&set)?;
+    let stdout_err = |e| Error::Output {
+        path: "-".into(),
+        source: e,
+    };
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        RulesCommand::List => {
+            out.write_all(logscrub::render_rule_list(&set).as_bytes())
+                .map_err(stdout_err)?;
+            Ok(exit::OK)
+        }
+        RulesCommand::Check { .. } => {
+            let failures = check::check(&set)?;
+            let examples: usize = set
+                .rules()
+                .iter()
+                .map(|r| r.examples.len() + r.negative_examples.len())
+                .sum();
+            if failures.is_empty() {
+                writeln!(
+                    out,
+                    "{} rules, {examples} examples: all pass",
+                    set.len()
+                )
+                .map_err(stdout_err)?;
+                Ok(exit::OK)
+            } else {
+                eprint!("{}", check::render(&failures));
+                Err(Error::RuleCheck {
+                    failures: failures.len(),
+                })
+            }
+        }
+    }
+}
