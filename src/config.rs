@@ -201,10 +201,16 @@ mod tests {
         assert_eq!(src, KeySource::Random);
         let e = load_key(None, Some(OsStr::new("short-secret"))).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("LOGSCRUB_KEY") && !msg.contains("short-secret"), "{msg}");
+        assert!(
+            msg.contains("LOGSCRUB_KEY") && !msg.contains("short-secret"),
+            "{msg}"
+        );
         std::fs::write(&f, b"tiny").unwrap();
         let msg = load_key(Some(&f), None).unwrap_err().to_string();
-        assert!(msg.contains("at least 16") && !msg.contains("tiny"), "{msg}");
+        assert!(
+            msg.contains("at least 16") && !msg.contains("tiny"),
+            "{msg}"
+        );
     }
 
     #[test]

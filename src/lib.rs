@@ -69,7 +69,10 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
         ));
     }
     let engine = Engine::new(&set)?;
-    Ok(Redactor::new(engine, Pseudonymizer::new(config.key.clone())))
+    Ok(Redactor::new(
+        engine,
+        Pseudonymizer::new(config.key.clone()),
+    ))
 }
 
 /// Redacts every input of `config` into its output. Returns the totals.
@@ -141,7 +144,13 @@ pub fn reads_terminal(config: &Config) -> bool {
 
 /// Renders `logscrub rules list`.
 pub fn render_rule_list(set: &RuleSet) -> String {
-    let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let width = set
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     let lwidth = set
         .rules()
         .iter()
@@ -155,4 +164,72 @@ pub fn render_rule_list(set: &RuleSet) -> String {
         s.push_str(&format!("{:width$}  {:lwidth$}  {first}\n", r.id, r.label));
     }
     s
+}
+
+/// Markers around the generated rule table in README.md.
+pub const README_TABLE_START: &str =
+    "<!-- rule-table:start (generated from rules/; LOGSCRUB_BLESS=1 cargo test updates it) -->";
+/// End marker of the generated rule table.
+pub const README_TABLE_END: &str = "<!-- rule-table:end -->";
+
+/// Renders the README's table of what is redacted, from the rules.
+pub fn render_rule_table(set: &RuleSet) -> String {
+    let mut s = String::from("| Token | Rule | What it finds |\n| --- | --- | --- |\n");
+    for r in set.rules() {
+        let mut labels = vec![r.label.clone()];
+        if let rules::Matcher::Regex { redact, .. } = &r.matcher {
+            for g in redact {
+                if !labels.contains(&g.label) {
+                    labels.push(g.label.clone());
+                }
+            }
+            if !redact.is_empty() && !redact.iter().any(|g| g.label == r.label) {
+                labels.remove(0);
+            }
+        }
+        let tokens: Vec<String> = labels.iter().map(|l| format!("`<{l}-…>`")).collect();
+        let what = r
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        s.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            tokens.join(" "),
+            r.id,
+            what.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's rule table is generated from `rules/`; this fails when it
+    /// is stale. `LOGSCRUB_BLESS=1 cargo test` rewrites it.
+    #[test]
+    fn readme_rule_table_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme
+            .find(README_TABLE_START)
+            .expect("start marker in README.md");
+        let body_start = start + README_TABLE_START.len() + 1;
+        let end = readme
+            .find(README_TABLE_END)
+            .expect("end marker in README.md");
+        let table = render_rule_table(&RuleSet::embedded().unwrap());
+        if std::env::var_os("LOGSCRUB_BLESS").is_some() {
+            let updated = format!("{}{}{}", &readme[..body_start], table, &readme[end..]);
+            std::fs::write(path, updated).unwrap();
+            return;
+        }
+        assert_eq!(
+            &readme[body_start..end],
+            table,
+            "README.md's rule table is stale: run `LOGSCRUB_BLESS=1 cargo test`"
+        );
+    }
 }

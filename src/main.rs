@@ -78,12 +78,8 @@ fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
                 .map(|r| r.examples.len() + r.negative_examples.len())
                 .sum();
             if failures.is_empty() {
-                writeln!(
-                    out,
-                    "{} rules, {examples} examples: all pass",
-                    set.len()
-                )
-                .map_err(stdout_err)?;
+                writeln!(out, "{} rules, {examples} examples: all pass", set.len())
+                    .map_err(stdout_err)?;
                 Ok(exit::OK)
             } else {
                 eprint!("{}", check::render(&failures));

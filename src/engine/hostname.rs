@@ -189,8 +189,23 @@ const PRIVATE_TLDS: &[&[u8]] = &[
 
 /// First labels of Java/Kotlin packages: `com.atlassian...`, `java.io`.
 const CODE_ROOTS: &[&[u8]] = &[
-    b"com", b"org", b"net", b"java", b"javax", b"jakarta", b"sun", b"jdk", b"io", b"android",
-    b"androidx", b"kotlin", b"kotlinx", b"scala", b"groovy", b"edu", b"gov",
+    b"com",
+    b"org",
+    b"net",
+    b"java",
+    b"javax",
+    b"jakarta",
+    b"sun",
+    b"jdk",
+    b"io",
+    b"android",
+    b"androidx",
+    b"kotlin",
+    b"kotlinx",
+    b"scala",
+    b"groovy",
+    b"edu",
+    b"gov",
 ];
 
 /// File extensions that are also generic TLDs: never a host in bare text.
@@ -295,7 +310,10 @@ mod tests {
 
     #[test]
     fn method_calls_are_not_hosts() {
-        assert!(!host_in("at acme.service.go(Unknown Source)", "acme.service.go"));
+        assert!(!host_in(
+            "at acme.service.go(Unknown Source)",
+            "acme.service.go"
+        ));
     }
 
     #[test]

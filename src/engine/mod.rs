@@ -105,6 +105,10 @@ pub struct Scratch {
     cands: Vec<Vec<Range<usize>>>,
     /// The findings of the last scan, sorted and merged.
     pub findings: Vec<Finding>,
+    /// Block markers (`-----BEGIN ... KEY-----`) of this scan, in order: no
+    /// other finding may cover them, so a block stays recognisable when the
+    /// output is redacted again.
+    protected: Vec<Range<usize>>,
 }
 
 impl Engine {
@@ -169,13 +173,15 @@ impl Engine {
                     for g in redact {
                         let idx = match &g.group {
                             GroupRef::Index(i) => {
-                                (*i < info.group_len(regex_automata::PatternID::ZERO))
-                                    .then_some(*i)
+                                (*i < info.group_len(regex_automata::PatternID::ZERO)).then_some(*i)
                             }
                             GroupRef::Name(n) => info.to_index(regex_automata::PatternID::ZERO, n),
                         }
                         .ok_or_else(|| {
-                            err(format!("redact: the pattern has no capture group `{}`", g.group))
+                            err(format!(
+                                "redact: the pattern has no capture group `{}`",
+                                g.group
+                            ))
                         })?;
                         groups.push((idx, label(&g.label, &mut e.labels)));
                     }
@@ -255,6 +261,7 @@ impl Engine {
             caps: self.regexes.iter().map(|r| r.create_captures()).collect(),
             cands: vec![Vec::new(); self.keyword_rules.len()],
             findings: Vec::new(),
+            protected: Vec::new(),
         }
     }
 
@@ -284,6 +291,7 @@ impl Engine {
     /// merged in `s.findings`.
     pub fn scan(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
         s.findings.clear();
+        s.protected.clear();
         let end_state = self.scan_blocks(hay, start, s, true);
         if let Some(ac) = &self.keyword_ac {
             self.collect_candidates(ac, hay, s);
@@ -349,7 +357,14 @@ impl Engine {
         if let [(0, label)] = groups.as_slice() {
             while let Some(m) = regex.search_with(cache, &input) {
                 if self.context_ok(cr, hay, m.start(), m.end()) {
-                    self.accept(ri, *label, hay, m.start(), m.end(), &mut s.findings);
+                    self.accept(
+                        ri,
+                        *label,
+                        hay,
+                        m.start()..m.end(),
+                        &s.protected,
+                        &mut s.findings,
+                    );
                 }
                 input.set_start(m.end());
             }
@@ -363,7 +378,15 @@ impl Engine {
                         if let Some(sp) = caps.get_group(g)
                             && sp.start < sp.end
                         {
-                            self.accept(ri, label, hay, sp.start, sp.end, &mut s.findings);
+                            let protected = &s.protected;
+                            self.accept(
+                                ri,
+                                label,
+                                hay,
+                                sp.start..sp.end,
+                                protected,
+                                &mut s.findings,
+                            );
                         }
                     }
                 }
@@ -397,14 +420,14 @@ impl Engine {
     }
 
     /// Validates a candidate value and records it, minus any part that is
-    /// already a logscrub token.
+    /// already a logscrub token or a block marker.
     fn accept(
         &self,
         ri: u32,
         label: u32,
         hay: &[u8],
-        start: usize,
-        end: usize,
+        span: Range<usize>,
+        protected: &[Range<usize>],
         out: &mut Vec<Finding>,
     ) {
         let cr = &self.rules[ri as usize];
@@ -412,12 +435,12 @@ impl Engine {
             .rule
             .validators
             .iter()
-            .all(|v| validate::check(v, hay, start, end))
+            .all(|v| validate::check(v, hay, span.start, span.end))
         {
             return;
         }
         let priority = cr.rule.priority;
-        token_free_pieces(hay, start, end, |a, b| {
+        free_pieces(hay, span, protected, |a, b| {
             out.push(Finding {
                 start: a,
                 end: b,
@@ -455,6 +478,7 @@ impl Engine {
                 if let Some(m) = self.regexes[end].search_with(&mut s.caches[end], &line) {
                     if record {
                         self.push_block_text(ri, label, hay, pos, m.start(), &mut s.findings);
+                        s.protected.push(m.start()..m.end());
                     }
                     state = None;
                     pos = m.end();
@@ -499,11 +523,15 @@ impl Engine {
             let Kind::Block { end, label, .. } = self.rules[ri as usize].kind else {
                 unreachable!("block_rules holds block rules only")
             };
+            if record {
+                s.protected.push(m.start()..m.end());
+            }
             let rest = Input::new(hay).range(m.end()..le);
             if let Some(e) = self.regexes[end].search_with(&mut s.caches[end], &rest) {
                 // Begin and end on one line (a key with `\n` escapes).
                 if record {
                     self.push_block_text(ri, label, hay, m.end(), e.start(), &mut s.findings);
+                    s.protected.push(e.start()..e.end());
                 }
                 pos = e.end();
             } else {
@@ -518,7 +546,8 @@ impl Engine {
     }
 
     /// Records `hay[a..b]`, trimmed of white space, when it holds a letter or
-    /// digit.
+    /// digit. A lone CR inside splits it: a finding never covers a line
+    /// terminator.
     fn push_block_text(
         &self,
         ri: u32,
@@ -528,34 +557,73 @@ impl Engine {
         b: usize,
         out: &mut Vec<Finding>,
     ) {
-        let text = &hay[a..b];
-        let lead = text.len() - text.trim_ascii_start().len();
-        let trimmed = text.trim_ascii();
-        if trimmed.iter().any(u8::is_ascii_alphanumeric) {
-            let start = a + lead;
-            self.accept(ri, label, hay, start, start + trimmed.len(), out);
+        let mut from = a;
+        for piece in hay[a..b].split(|&c| c == b'\r') {
+            let lead = piece.len() - piece.trim_ascii_start().len();
+            let trimmed = piece.trim_ascii();
+            if trimmed.iter().any(u8::is_ascii_alphanumeric) {
+                let start = from + lead;
+                self.accept(ri, label, hay, start..start + trimmed.len(), &[], out);
+            }
+            from += piece.len() + 1;
         }
     }
 }
 
-/// Calls `f` for each piece of `hay[start..end]` that is not inside a
-/// logscrub token and holds a letter or digit.
-fn token_free_pieces(hay: &[u8], start: usize, end: usize, mut f: impl FnMut(usize, usize)) {
-    if memchr::memchr(b'<', &hay[start.saturating_sub(crate::token::MAX_LEN)..end]).is_none() {
+/// Calls `f` for each piece of `hay[span]` that is neither inside a
+/// logscrub token nor inside a `protected` range, and holds a letter or
+/// digit.
+fn free_pieces(
+    hay: &[u8],
+    span: Range<usize>,
+    protected: &[Range<usize>],
+    mut f: impl FnMut(usize, usize),
+) {
+    let (start, end) = (span.start, span.end);
+    let near_token =
+        memchr::memchr(b'<', &hay[start.saturating_sub(crate::token::MAX_LEN)..end]).is_some();
+    let near_marker = protected.iter().any(|p| p.start < end && start < p.end);
+    if !near_token && !near_marker {
         f(start, end);
         return;
     }
-    let mut from = start;
-    let emit = |a: usize, b: usize, f: &mut dyn FnMut(usize, usize)| {
-        if a < b && hay[a..b].iter().any(u8::is_ascii_alphanumeric) {
+    let mut holes: Vec<Range<usize>> = protected
+        .iter()
+        .filter(|p| p.start < end && start < p.end)
+        .cloned()
+        .collect();
+    if near_token {
+        crate::token::for_each_overlapping(hay, start, end, |ts, te| holes.push(ts..te));
+    }
+    holes.sort_by_key(|h| h.start);
+    let mut emit = |a: usize, b: usize| {
+        if a < b && has_content(&hay[a..b]) {
             f(a, b);
         }
     };
-    crate::token::for_each_overlapping(hay, start, end, |ts, te| {
-        emit(from, ts.max(from), &mut f);
-        from = from.max(te);
-    });
-    emit(from, end.max(from), &mut f);
+    let mut from = start;
+    for h in holes {
+        emit(from, h.start.clamp(from, end));
+        from = from.max(h.end);
+    }
+    emit(from, end.max(from));
+}
+
+/// True when `piece` holds a letter or digit that is not part of a
+/// backslash escape (`\n` between a key's markers is no content).
+fn has_content(piece: &[u8]) -> bool {
+    let mut i = 0;
+    while i < piece.len() {
+        if piece[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if piece[i].is_ascii_alphanumeric() {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 fn line_start(hay: &[u8], p: usize) -> usize {
@@ -624,7 +692,8 @@ negative_examples = ["PRIVATE KEY"]
     #[test]
     fn blocks_span_lines_and_stop_at_non_body_lines() {
         let e = engine(PW);
-        let text = "x\n-----BEGIN PRIVATE KEY-----\nAAAA\r\nBBBB\n-----END PRIVATE KEY-----\nAAAA\n";
+        let text =
+            "x\n-----BEGIN PRIVATE KEY-----\nAAAA\r\nBBBB\n-----END PRIVATE KEY-----\nAAAA\n";
         let got = spans(&e, text);
         assert_eq!(got.len(), 2);
         assert_eq!(&text[got[0].0..got[0].1], "AAAA");
@@ -635,7 +704,8 @@ negative_examples = ["PRIVATE KEY"]
         assert_eq!(spans(&e, text).len(), 1);
 
         // Begin and end on one line.
-        let text = r#"{"k":"-----BEGIN PRIVATE KEY-----\nAAAA\nBB==\n-----END PRIVATE KEY-----\n"}"#;
+        let text =
+            r#"{"k":"-----BEGIN PRIVATE KEY-----\nAAAA\nBB==\n-----END PRIVATE KEY-----\n"}"#;
         let got = spans(&e, text);
         assert_eq!(&text[got[0].0..got[0].1], r"\nAAAA\nBB==\n");
     }
@@ -644,9 +714,20 @@ negative_examples = ["PRIVATE KEY"]
     fn block_state_carries_across_chunks() {
         let e = engine(PW);
         let mut s = e.scratch();
-        let st = e.scan(b"-----BEGIN PRIVATE KEY-----\n", BlockState::default(), &mut s);
+        let st = e.scan(
+            b"-----BEGIN PRIVATE KEY-----\n",
+            BlockState::default(),
+            &mut s,
+        );
         assert!(st.is_open());
-        assert_eq!(e.block_state_after(b"-----BEGIN PRIVATE KEY-----\n", BlockState::default(), &mut s), st);
+        assert_eq!(
+            e.block_state_after(
+                b"-----BEGIN PRIVATE KEY-----\n",
+                BlockState::default(),
+                &mut s
+            ),
+            st
+        );
         let st2 = e.scan(b"AAAA\n", st, &mut s);
         assert_eq!(s.findings.len(), 1);
         assert!(st2.is_open());
@@ -657,10 +738,16 @@ negative_examples = ["PRIVATE KEY"]
     #[test]
     fn unknown_group_is_a_load_error() {
         let mut set = RuleSet::default();
-        set.add_text(Path::new("t.toml"), &PW.replace("redact = [\"v\"]", "redact = [\"w\"]"))
-            .unwrap();
+        set.add_text(
+            Path::new("t.toml"),
+            &PW.replace("redact = [\"v\"]", "redact = [\"w\"]"),
+        )
+        .unwrap();
         let e = Engine::new(&set).unwrap_err().to_string();
-        assert!(e.contains("t.toml: rule t.pw: redact: the pattern has no capture group `w`"), "{e}");
+        assert!(
+            e.contains("t.toml: rule t.pw: redact: the pattern has no capture group `w`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -129,8 +129,14 @@ mod tests {
 
     #[test]
     fn anchors_are_line_anchors() {
-        assert_eq!(find_all(r"^ab", b"ab\nab\r\nab"), vec![(0, 2), (3, 5), (7, 9)]);
-        assert_eq!(find_all(r"ab$", b"ab\r\nab\nab"), vec![(0, 2), (4, 6), (7, 9)]);
+        assert_eq!(
+            find_all(r"^ab", b"ab\nab\r\nab"),
+            vec![(0, 2), (3, 5), (7, 9)]
+        );
+        assert_eq!(
+            find_all(r"ab$", b"ab\r\nab\nab"),
+            vec![(0, 2), (4, 6), (7, 9)]
+        );
         assert_eq!(find_all(r"\Aab\z", b"ab\nab"), vec![(0, 2), (3, 5)]);
     }
 

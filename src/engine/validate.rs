@@ -256,10 +256,12 @@ pub fn dc_token(value: &[u8]) -> bool {
         &base64::engine::general_purpose::URL_SAFE_NO_PAD,
     ];
     let trimmed = body.strip_suffix(b"=").unwrap_or(body);
-    engines.iter().any(|e| match e.decode_slice(trimmed, &mut out) {
-        Ok(33) => out[..12].iter().all(u8::is_ascii_digit) && out[12] == b':',
-        _ => false,
-    })
+    engines
+        .iter()
+        .any(|e| match e.decode_slice(trimmed, &mut out) {
+            Ok(33) => out[..12].iter().all(u8::is_ascii_digit) && out[12] == b':',
+            _ => false,
+        })
 }
 
 /// Placeholders and already-masked values, which stay as they are.
@@ -270,7 +272,9 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         return true;
     }
     // Masks: ****, xxxx, ...., ----, ####
-    if v.iter().all(|&c| matches!(c, b'*' | b'x' | b'X' | b'.' | b'-' | b'#' | b'?')) {
+    if v.iter()
+        .all(|&c| matches!(c, b'*' | b'x' | b'X' | b'.' | b'-' | b'#' | b'?'))
+    {
         return true;
     }
     // [PROTECTED], <redacted>, ${VAR}, {{var}}, %s, $VAR, (hidden)
@@ -283,7 +287,10 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         || v.starts_with(b"{{")
         || v.starts_with(b"%(")
         || v == b"%s"
-        || (first == b'$' && v[1..].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_'))
+        || (first == b'$'
+            && v[1..]
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'_'))
     {
         return true;
     }

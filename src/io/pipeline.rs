@@ -303,6 +303,8 @@ impl<P: ChunkProcessor> Reader<P> {
                 return; // the writer has stopped
             };
             let mut fail = None;
+            // Where output stops when a line is too long: its first byte.
+            let mut fail_cut = None;
             let mut eof = false;
             let buf = &mut bufs.input;
             let mut len = carry.len();
@@ -339,15 +341,17 @@ impl<P: ChunkProcessor> Reader<P> {
                     eof = true;
                     break;
                 }
+                if let Some(long_start) =
+                    long_line_start(&buf[..len + n], len, last_nl, self.opts.max_line_bytes)
+                {
+                    fail = Some(ReadFail::LongLine);
+                    fail_cut = Some(long_start);
+                    break;
+                }
                 if let Some(i) = memchr::memrchr(b'\n', &buf[len..len + n]) {
                     last_nl = Some(len + i);
                 }
                 len += n;
-                let open_line = len - last_nl.map_or(0, |i| i + 1);
-                if open_line > self.opts.max_line_bytes {
-                    fail = Some(ReadFail::LongLine);
-                    break;
-                }
                 if last_nl.is_some()
                     && (len >= chunk
                         || self.opts.line_buffered
@@ -359,7 +363,7 @@ impl<P: ChunkProcessor> Reader<P> {
             let cut = if eof && fail.is_none() {
                 len
             } else {
-                last_nl.map_or(0, |i| i + 1)
+                fail_cut.unwrap_or_else(|| last_nl.map_or(0, |i| i + 1))
             };
             if fail.is_none() {
                 carry.extend_from_slice(&buf[cut..len]);
@@ -415,6 +419,33 @@ impl<P: ChunkProcessor> Reader<P> {
             ));
         });
     }
+}
+
+/// Checks the lines that the bytes `buf[old..]` (just read) complete or
+/// leave open against `max`. `last_nl` is the last newline before `old`.
+/// Returns where the first over-long line starts.
+fn long_line_start(buf: &[u8], old: usize, last_nl: Option<usize>, max: usize) -> Option<usize> {
+    let mut start = last_nl.map_or(0, |i| i + 1);
+    let new = &buf[old..];
+    // Every line in the new bytes, and the line that was open before them.
+    // Only the first and the last can be long unless the read itself is
+    // longer than `max`, so the full walk is rare.
+    if new.len() <= max {
+        if let Some(first) = memchr::memchr(b'\n', new) {
+            if old + first - start > max {
+                return Some(start);
+            }
+            start = old + memchr::memrchr(b'\n', new).map_or(0, |i| i + 1);
+        }
+    } else {
+        for nl in memchr::memchr_iter(b'\n', new) {
+            if old + nl - start > max {
+                return Some(start);
+            }
+            start = old + nl + 1;
+        }
+    }
+    (buf.len() - start > max).then_some(start)
 }
 
 /// `-` for stdin/stdout in messages.

@@ -123,7 +123,13 @@ impl Redactor {
     pub fn redact_bytes(&self, input: &[u8]) -> Vec<u8> {
         let mut s = self.scratch();
         let mut counts = self.new_counts();
-        let (r, _) = self.redact(input, BlockState::default(), &mut s, Vec::new(), &mut counts);
+        let (r, _) = self.redact(
+            input,
+            BlockState::default(),
+            &mut s,
+            Vec::new(),
+            &mut counts,
+        );
         r.0
     }
 }

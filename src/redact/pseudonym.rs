@@ -157,7 +157,10 @@ mod tests {
         let a = Pseudonymizer::new(Key::from_material(b"0123456789abcdef").unwrap());
         let b = Pseudonymizer::new(Key::from_material(b"0123456789abcdeX").unwrap());
         let t = tok(&a, "EMAIL", Normalize::Email, "Jane@Corp.com");
-        assert!(t.starts_with("<EMAIL-") && t.len() == "<EMAIL-12345678>".len(), "{t}");
+        assert!(
+            t.starts_with("<EMAIL-") && t.len() == "<EMAIL-12345678>".len(),
+            "{t}"
+        );
         assert_eq!(t, tok(&a, "EMAIL", Normalize::Email, "jane@corp.com"));
         assert_eq!(t, tok(&a, "EMAIL", Normalize::Email, "jane%40corp.com"));
         assert_ne!(t, tok(&b, "EMAIL", Normalize::Email, "jane@corp.com"));

@@ -71,7 +71,10 @@ mod tests {
         a.add(&b);
         assert_eq!(a.per_rule, vec![0, 6]);
         assert_eq!(a.replacements(), 6);
-        assert_eq!((a.lines, a.lines_changed, a.bytes_in, a.bytes_out), (20, 4, 200, 240));
+        assert_eq!(
+            (a.lines, a.lines_changed, a.bytes_in, a.bytes_out),
+            (20, 4, 200, 240)
+        );
         a.clear();
         assert_eq!(a, Counts::new(2));
     }

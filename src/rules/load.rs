@@ -148,7 +148,9 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Rule>> {
             )));
         }
         let toml::Value::Array(items) = value else {
-            return Err(file_err("`rule` must be an array of tables: [[rule]]".into()));
+            return Err(file_err(
+                "`rule` must be an array of tables: [[rule]]".into(),
+            ));
         };
         for (i, item) in items.into_iter().enumerate() {
             let id = item
@@ -312,7 +314,9 @@ negative_examples = ["thing"]
 "#;
 
     fn err(text: &str) -> String {
-        parse_file(Path::new("x.toml"), text).unwrap_err().to_string()
+        parse_file(Path::new("x.toml"), text)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -349,7 +353,10 @@ negative_examples = ["thing"]
 
     #[test]
     fn bad_validator_and_label() {
-        let e = err(&GOOD.replace("label = \"THING\"", "label = \"THING\"\nvalidators = [\"lunh\"]"));
+        let e = err(&GOOD.replace(
+            "label = \"THING\"",
+            "label = \"THING\"\nvalidators = [\"lunh\"]",
+        ));
         assert!(e.contains("unknown validator `lunh`"), "{e}");
         let e = err(&GOOD.replace("label = \"THING\"", "label = \"thing\""));
         assert!(e.contains("label `thing`"), "{e}");
@@ -365,8 +372,14 @@ negative_examples = ["thing"]
     fn duplicate_ids_name_both_files() {
         let mut set = RuleSet::default();
         set.add_text(Path::new("a.toml"), GOOD).unwrap();
-        let e = set.add_text(Path::new("b.toml"), GOOD).unwrap_err().to_string();
-        assert!(e.contains("b.toml: rule t.thing: duplicate id: also defined in a.toml"), "{e}");
+        let e = set
+            .add_text(Path::new("b.toml"), GOOD)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("b.toml: rule t.thing: duplicate id: also defined in a.toml"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -263,7 +263,11 @@ mod tests {
         assert!(Validator::parse("entropy(x)").is_err());
         assert!(Validator::parse("entropy(9)").is_err());
         assert!(Validator::parse("luhn(1)").is_err());
-        assert!(Validator::parse("lunh").unwrap_err().contains("unknown validator"));
+        assert!(
+            Validator::parse("lunh")
+                .unwrap_err()
+                .contains("unknown validator")
+        );
     }
 
     #[test]

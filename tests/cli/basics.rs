@@ -1,0 +1,273 @@
+//! Inputs, outputs, exit codes.
+
+use crate::util::*;
+
+const LOG: &str = "2024-01-01 INFO login from 10.1.2.3 by jane@corp.com\n\
+                   2024-01-01 INFO nothing here\r\n\
+                   2024-01-01 WARN password=hunter2x\n";
+
+#[test]
+fn stdin_to_stdout_redacts_and_keeps_lines() {
+    let out = logscrub()
+        .write_stdin(LOG)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(newlines(text.as_bytes()), 3);
+    for secret in ["10.1.2.3", "jane@corp.com", "hunter2x"] {
+        assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+    }
+    assert!(text.contains("2024-01-01 INFO nothing here\r\n"), "{text}");
+    assert!(text.contains("<IPV4-") && text.contains("<EMAIL-") && text.contains("<PASSWORD-"));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn dash_means_stdin() {
+    let a = logscrub().arg("-").write_stdin(LOG).output().unwrap();
+    let b = logscrub().write_stdin(LOG).output().unwrap();
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn file_to_stdout_and_to_output_file_agree() {
+    let dir = tmpdir();
+    let input = write(dir.path(), "app.log", LOG);
+    let out_path = dir.path().join("redacted.log");
+    let stdout = logscrub().arg(&input).output().unwrap();
+    assert!(stdout.status.success());
+    logscrub()
+        .arg("-o")
+        .arg(&out_path)
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read(&out_path).unwrap(), stdout.stdout);
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        LOG.as_bytes(),
+        "input untouched"
+    );
+    assert_eq!(
+        ls(dir.path()),
+        vec!["app.log", "redacted.log"],
+        "no temp files left"
+    );
+}
+
+#[test]
+fn several_inputs_are_concatenated_on_stdout() {
+    let dir = tmpdir();
+    let a = write(dir.path(), "a.log", "a 10.0.0.1\n");
+    let b = write(dir.path(), "b.log", "b 10.0.0.1\n");
+    let out = logscrub().arg(&a).arg(&b).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        &lines[0][2..],
+        &lines[1][2..],
+        "same value, same token across files"
+    );
+}
+
+#[test]
+fn missing_input_is_an_input_error_and_writes_nothing() {
+    let dir = tmpdir();
+    let out_path = dir.path().join("out.log");
+    let assert = logscrub()
+        .arg("-o")
+        .arg(&out_path)
+        .arg(dir.path().join("nope.log"))
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.starts_with("logscrub: "), "{stderr}");
+    assert!(stderr.contains("nope.log"), "{stderr}");
+    assert!(
+        ls(dir.path()).is_empty(),
+        "no output file: {:?}",
+        ls(dir.path())
+    );
+}
+
+#[test]
+fn output_over_input_is_refused() {
+    let dir = tmpdir();
+    let input = write(dir.path(), "app.log", LOG);
+    logscrub()
+        .arg("-o")
+        .arg(&input)
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("never writes over its input"));
+    assert_eq!(std::fs::read(&input).unwrap(), LOG.as_bytes());
+}
+
+#[test]
+fn folder_as_input_is_an_input_error() {
+    let dir = tmpdir();
+    logscrub()
+        .arg(dir.path())
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("is a folder"));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    logscrub().arg("--no-such-flag").assert().code(2);
+    logscrub()
+        .args(["-j", "0"])
+        .write_stdin("x\n")
+        .assert()
+        .code(2);
+    logscrub()
+        .args(["--max-line-bytes", "12X"])
+        .write_stdin("x\n")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_and_version() {
+    logscrub()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Examples:"));
+    logscrub()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("logscrub "));
+}
+
+#[test]
+fn bytes_come_through_byte_identical() {
+    // CRLF, a lone CR, invalid UTF-8, NUL, no final newline.
+    let input: &[u8] = b"a\r\nb\rc\n\xff\xfe bad utf8 \x00 nul\nlast line without newline";
+    let out = logscrub().write_stdin(input).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, input);
+}
+
+#[test]
+fn findings_next_to_invalid_utf8_are_redacted_and_the_rest_kept() {
+    let input: &[u8] = b"\xff\xfe 10.9.8.7 \xc3\x28\r\n";
+    let out = logscrub().write_stdin(input).output().unwrap();
+    assert!(out.stdout.starts_with(b"\xff\xfe <IPV4-"));
+    assert!(out.stdout.ends_with(b"> \xc3\x28\r\n"));
+}
+
+#[test]
+fn threads_do_not_change_output() {
+    let mut big = String::new();
+    for i in 0..20_000 {
+        big.push_str(&format!(
+            "2024-01-01 12:00:{:02} INFO [t-{i}] user{i}@corp{}.com from 10.{}.{}.{} ok\n",
+            i % 60,
+            i % 7,
+            i % 250,
+            (i / 250) % 250,
+            i % 200 + 1
+        ));
+    }
+    let one = logscrub()
+        .args(["-j1", "--chunk-bytes", "4K"])
+        .write_stdin(big.clone())
+        .output()
+        .unwrap();
+    let two = logscrub()
+        .args(["-j2"])
+        .write_stdin(big.clone())
+        .output()
+        .unwrap();
+    let four = logscrub()
+        .args(["-j4", "--chunk-bytes", "333"])
+        .write_stdin(big)
+        .output()
+        .unwrap();
+    assert!(one.status.success() && two.status.success() && four.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(newlines(&one.stdout), 20_000);
+}
+
+#[test]
+fn a_line_longer_than_the_limit_stops_output_before_it() {
+    let mut input = b"first 10.0.0.1\nsecond\n".to_vec();
+    input.extend(std::iter::repeat_n(b'a', 5000));
+    input.extend_from_slice(b" 10.0.0.2\nafter\n");
+    let out = logscrub()
+        .args(["--max-line-bytes", "4K"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("line 3 is longer than 4096 bytes"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("first <IPV4-") && stdout.ends_with("\nsecond\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_long_line_under_the_limit_is_redacted_whole() {
+    let mut line = "x".repeat(3_000_000);
+    line.push_str(" ops@corp.com ");
+    line.push_str(&"y".repeat(3_000_000));
+    line.push('\n');
+    let out = logscrub().write_stdin(line).output().unwrap();
+    assert!(out.status.success());
+    assert!(!contains(&out.stdout, b"ops@corp.com"));
+    assert_eq!(newlines(&out.stdout), 1);
+}
+
+#[test]
+fn broken_pipe_is_quiet_success() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("logscrub");
+    let mut child = Command::new(bin)
+        .env("LOGSCRUB_KEY", KEY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let line = b"2024-01-01 INFO request from 10.1.2.3 done\n".repeat(1000);
+        for _ in 0..400 {
+            if stdin.write_all(&line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    writer.join().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "status {status:?}, stderr {stderr}");
+    assert_eq!(stderr, "");
+}
