@@ -46,7 +46,7 @@ pub mod report;
 pub mod rules;
 pub mod token;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -93,11 +93,15 @@ pub fn run(config: &Config) -> Result<Counts> {
     for input in &config.inputs {
         sources.push((input, open(input)?));
     }
+    let run_one = |source: Source, name: &Path, out: &mut dyn Write, out_name: &Path| match source {
+        Source::Stdin => pipeline.run(Box::new(std::io::stdin()), name, out, out_name),
+        Source::File(mut f) => pipeline.run_scoped(&mut f, name, out, out_name),
+    };
     match &config.output {
         Some(path) => {
             let mut file = AtomicFile::create(path)?;
             for (input, source) in sources {
-                total.add(&pipeline.run(source, input.name(), &mut file, path)?);
+                total.add(&run_one(source, input.name(), &mut file, path)?);
             }
             file.commit()?;
         }
@@ -105,7 +109,7 @@ pub fn run(config: &Config) -> Result<Counts> {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             for (input, source) in sources {
-                total.add(&pipeline.run(source, input.name(), &mut lock, Path::new("-"))?);
+                total.add(&run_one(source, input.name(), &mut lock, Path::new("-"))?);
             }
             lock.flush().map_err(|e| Error::Output {
                 path: "-".into(),
@@ -116,9 +120,15 @@ pub fn run(config: &Config) -> Result<Counts> {
     Ok(total)
 }
 
-fn open(input: &Input) -> Result<Box<dyn Read + Send>> {
+/// An opened input.
+enum Source {
+    Stdin,
+    File(std::fs::File),
+}
+
+fn open(input: &Input) -> Result<Source> {
     match input {
-        Input::Stdin => Ok(Box::new(std::io::stdin())),
+        Input::Stdin => Ok(Source::Stdin),
         Input::Path(p) => {
             let err = |e| Error::Input {
                 path: p.clone(),
@@ -131,7 +141,7 @@ fn open(input: &Input) -> Result<Box<dyn Read + Send>> {
                     source: std::io::Error::other("is a folder"),
                 });
             }
-            Ok(Box::new(std::fs::File::open(p).map_err(err)?))
+            Ok(Source::File(std::fs::File::open(p).map_err(err)?))
         }
     }
 }

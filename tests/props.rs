@@ -63,6 +63,22 @@ fn run(input: &[u8], threads: usize, chunk: usize) -> Vec<u8> {
     out
 }
 
+fn run_scoped(input: &[u8], chunk: usize) -> Vec<u8> {
+    let p = Pipeline::new(
+        redactor(),
+        pool(3),
+        Options {
+            chunk_bytes: chunk,
+            ..Options::default()
+        },
+    );
+    let mut out = Vec::new();
+    let mut reader = input;
+    p.run_scoped(&mut reader, Path::new("-"), &mut out, Path::new("-"))
+        .unwrap();
+    out
+}
+
 fn count(b: &[u8], c: u8) -> usize {
     b.iter().filter(|&&x| x == c).count()
 }
@@ -146,6 +162,7 @@ proptest! {
         let reference = run(&input, 1, 1 << 20);
         prop_assert_eq!(&run(&input, 1, chunk), &reference);
         prop_assert_eq!(&run(&input, 3, chunk), &reference);
+        prop_assert_eq!(&run_scoped(&input, chunk), &reference);
     }
 
     #[test]

@@ -354,10 +354,14 @@ impl Engine {
         let regex = &self.regexes[*re];
         let cache = &mut s.caches[*re];
         let mut input = Input::new(hay).range(range);
+        // Validators run before the context checks: they are cheaper and
+        // reject most candidates (a dotted class name is no host name).
         if let [(0, label)] = groups.as_slice() {
             while let Some(m) = regex.search_with(cache, &input) {
-                if self.context_ok(cr, hay, m.start(), m.end()) {
-                    self.accept(
+                if self.valid(cr, hay, m.start(), m.end())
+                    && self.context_ok(cr, hay, m.start(), m.end())
+                {
+                    self.record(
                         ri,
                         *label,
                         hay,
@@ -373,22 +377,26 @@ impl Engine {
             loop {
                 regex.search_captures_with(cache, &input, caps);
                 let Some(m) = caps.get_match() else { break };
-                if self.context_ok(cr, hay, m.start(), m.end()) {
-                    for &(g, label) in groups {
-                        if let Some(sp) = caps.get_group(g)
-                            && sp.start < sp.end
-                        {
-                            let protected = &s.protected;
-                            self.accept(
-                                ri,
-                                label,
-                                hay,
-                                sp.start..sp.end,
-                                protected,
-                                &mut s.findings,
-                            );
-                        }
+                let mut context = None;
+                for &(g, label) in groups {
+                    let Some(sp) = caps.get_group(g) else {
+                        continue;
+                    };
+                    if sp.start == sp.end || !self.valid(cr, hay, sp.start, sp.end) {
+                        continue;
                     }
+                    if !*context.get_or_insert_with(|| self.context_ok(cr, hay, m.start(), m.end()))
+                    {
+                        break;
+                    }
+                    self.record(
+                        ri,
+                        label,
+                        hay,
+                        sp.start..sp.end,
+                        &s.protected,
+                        &mut s.findings,
+                    );
                 }
                 input.set_start(m.end());
             }
@@ -419,9 +427,17 @@ impl Engine {
         true
     }
 
-    /// Validates a candidate value and records it, minus any part that is
-    /// already a logscrub token or a block marker.
-    fn accept(
+    /// True when `hay[start..end]` passes the rule's validators.
+    fn valid(&self, cr: &CompiledRule, hay: &[u8], start: usize, end: usize) -> bool {
+        cr.rule
+            .validators
+            .iter()
+            .all(|v| validate::check(v, hay, start, end))
+    }
+
+    /// Records a finding, minus any part that is already a logscrub token or
+    /// a block marker.
+    fn record(
         &self,
         ri: u32,
         label: u32,
@@ -430,16 +446,7 @@ impl Engine {
         protected: &[Range<usize>],
         out: &mut Vec<Finding>,
     ) {
-        let cr = &self.rules[ri as usize];
-        if !cr
-            .rule
-            .validators
-            .iter()
-            .all(|v| validate::check(v, hay, span.start, span.end))
-        {
-            return;
-        }
-        let priority = cr.rule.priority;
+        let priority = self.rules[ri as usize].rule.priority;
         free_pieces(hay, span, protected, |a, b| {
             out.push(Finding {
                 start: a,
@@ -563,7 +570,10 @@ impl Engine {
             let trimmed = piece.trim_ascii();
             if trimmed.iter().any(u8::is_ascii_alphanumeric) {
                 let start = from + lead;
-                self.accept(ri, label, hay, start..start + trimmed.len(), &[], out);
+                let end = start + trimmed.len();
+                if self.valid(&self.rules[ri as usize], hay, start, end) {
+                    self.record(ri, label, hay, start..end, &[], out);
+                }
             }
             from += piece.len() + 1;
         }

@@ -150,6 +150,12 @@ impl<P: ChunkProcessor> Pipeline<P> {
 
     /// Streams `input` through the processor into `output`. Names are used
     /// in error messages only.
+    ///
+    /// The reader thread is detached: if the writer stops early (closed
+    /// stdout, an error), the reader may be blocked reading a pipe that
+    /// never ends, and the run must not wait for it. It exits by itself once
+    /// the writer's end of the buffer channel is gone. Use this for stdin
+    /// and other inputs that can block.
     pub fn run(
         &self,
         input: Box<dyn Read + Send>,
@@ -157,6 +163,48 @@ impl<P: ChunkProcessor> Pipeline<P> {
         output: &mut dyn Write,
         output_name: &Path,
     ) -> Result<Counts> {
+        let (reader, free_tx, rx, in_flight) = self.parts();
+        std::thread::Builder::new()
+            .name("logscrub-reader".into())
+            .spawn(move || reader.run(input))
+            .map_err(|e| Error::Input {
+                path: input_name.to_path_buf(),
+                source: e,
+            })?;
+        self.write(&rx, &free_tx, &in_flight, output, input_name, output_name)
+    }
+
+    /// Like [`Pipeline::run`], for a borrowed input that never blocks for
+    /// long (a file, an archive entry, a decompressor): the reader thread is
+    /// scoped and joined before this returns.
+    pub fn run_scoped<R: Read + Send>(
+        &self,
+        input: &mut R,
+        input_name: &Path,
+        output: &mut dyn Write,
+        output_name: &Path,
+    ) -> Result<Counts> {
+        let (reader, free_tx, rx, in_flight) = self.parts();
+        std::thread::scope(|scope| {
+            scope.spawn(move || reader.run(input));
+            let result = self.write(&rx, &free_tx, &in_flight, output, input_name, output_name);
+            // Let a reader that waits for a free buffer see that the writer
+            // is gone, so the scope can join it.
+            drop(free_tx);
+            drop(rx);
+            result
+        })
+    }
+
+    #[allow(clippy::type_complexity)] // a private tuple of channel ends, used twice
+    fn parts(
+        &self,
+    ) -> (
+        Reader<P>,
+        Sender<Bufs>,
+        Receiver<(u64, Msg)>,
+        Arc<AtomicUsize>,
+    ) {
         let slots = 2 * self.threads + 2;
         let (free_tx, free_rx) = bounded::<Bufs>(slots);
         for _ in 0..slots {
@@ -178,21 +226,22 @@ impl<P: ChunkProcessor> Pipeline<P> {
             in_flight: Arc::clone(&in_flight),
             opts: self.opts.clone(),
         };
-        // Detached, not scoped: if the writer stops early (closed stdout, an
-        // error), the reader may be blocked reading a pipe that never ends,
-        // and the run must not wait for it. It exits by itself once the
-        // writer's end of the buffer channel is gone.
-        std::thread::Builder::new()
-            .name("logscrub-reader".into())
-            .spawn(move || reader.run(input))
-            .map_err(|e| Error::Input {
-                path: input_name.to_path_buf(),
-                source: e,
-            })?;
+        (reader, free_tx, rx, in_flight)
+    }
+
+    fn write(
+        &self,
+        rx: &Receiver<(u64, Msg)>,
+        free_tx: &Sender<Bufs>,
+        in_flight: &AtomicUsize,
+        output: &mut dyn Write,
+        input_name: &Path,
+        output_name: &Path,
+    ) -> Result<Counts> {
         write_in_order(
-            &rx,
-            &free_tx,
-            &in_flight,
+            rx,
+            free_tx,
+            in_flight,
             self.proc.new_counts(),
             output,
             &Names {
@@ -291,7 +340,7 @@ struct Reader<P: ChunkProcessor> {
 }
 
 impl<P: ChunkProcessor> Reader<P> {
-    fn run(self, mut input: Box<dyn Read + Send>) {
+    fn run<R: Read>(self, mut input: R) {
         let chunk = self.opts.chunk_bytes.max(1);
         let mut carry: Vec<u8> = Vec::new();
         let mut spare: Option<Bufs> = None;
