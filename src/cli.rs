@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::LearnMode;
+
 const EXAMPLES: &str = "\
 Examples:
   logscrub atlassian-bitbucket.log > redacted.log
@@ -53,9 +55,17 @@ pub struct Cli {
     #[arg(long = "rules", value_name = "PATH", global = true)]
     pub rules: Vec<PathBuf>,
 
-    /// Leave out the built-in rules (use only --rules files).
+    /// Leave out the built-in rules and allow list (use only --rules files).
     #[arg(long, global = true)]
     pub no_default_rules: bool,
+
+    /// Keep the values and domains listed in FILE (one per line; `*.domain`
+    /// for a domain and its subdomains).
+    ///
+    /// An entry exempts only findings whose whole value it matches; it never
+    /// silences another finding on the same line. Repeat for more files.
+    #[arg(long = "allow", value_name = "FILE", global = true)]
+    pub allow: Vec<PathBuf>,
 
     /// Pseudonym key: the file's bytes (at least 16) key the token hashes.
     ///
@@ -71,6 +81,15 @@ pub struct Cli {
     /// written.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "16MiB")]
     pub max_line_bytes: usize,
+
+    /// Replace host names found in a reliable position (URL, `user@host`,
+    /// syslog host column) also where they appear bare.
+    ///
+    /// auto: files get a first pass so names are replaced everywhere; on a
+    /// pipe, from where they are first found on. stream: never a first pass.
+    /// off: only the reliable positions themselves.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = LearnMode::Auto)]
+    pub learn: LearnMode,
 
     /// Flush output after every line that arrives.
     #[arg(long)]

@@ -43,6 +43,20 @@ pub enum KeySource {
     Random,
 }
 
+/// How host names learned in reliable positions are used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LearnMode {
+    /// Files (and stdin redirected from a file) get a first pass, so a
+    /// learned name is replaced everywhere; a pipe counts names from where
+    /// they are found on.
+    #[default]
+    Auto,
+    /// No first pass: names count from where they are found on.
+    Stream,
+    /// Do not replace learned names elsewhere.
+    Off,
+}
+
 /// A validated run configuration.
 #[derive(Debug)]
 pub struct Config {
@@ -60,6 +74,8 @@ pub struct Config {
     pub key_source: KeySource,
     /// Pipeline settings.
     pub pipeline: pipeline::Options,
+    /// Learned host names.
+    pub learn: LearnMode,
 }
 
 impl Config {
@@ -121,6 +137,7 @@ impl Config {
             rules: LoadOptions {
                 no_defaults: cli.no_default_rules,
                 paths: cli.rules.clone(),
+                allow: cli.allow.clone(),
             },
             key,
             key_source,
@@ -130,6 +147,7 @@ impl Config {
                 line_buffered: cli.line_buffered,
                 interrupt: None,
             },
+            learn: cli.learn,
         })
     }
 }

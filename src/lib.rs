@@ -46,16 +46,19 @@ pub mod report;
 pub mod rules;
 pub mod token;
 
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{IsTerminal, Seek, SeekFrom, Write};
+use std::os::fd::AsFd;
 use std::path::Path;
 use std::sync::Arc;
 
-use config::{Config, Input};
+use config::{Config, Input, LearnMode};
 use engine::Engine;
 use error::{Error, Result};
 use io::pipeline::Pipeline;
 use io::sink::AtomicFile;
 use redact::Redactor;
+use redact::learn::{LearnState, Learner};
 use redact::pseudonym::Pseudonymizer;
 use report::Counts;
 use rules::RuleSet;
@@ -85,7 +88,16 @@ pub fn run(config: &Config) -> Result<Counts> {
             .build()
             .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", config.threads)))?,
     );
-    let pipeline = Pipeline::new(Arc::clone(&redactor), pool, config.pipeline.clone());
+    let pipeline = Pipeline::new(
+        Arc::clone(&redactor),
+        Arc::clone(&pool),
+        config.pipeline.clone(),
+    );
+    let learner = Pipeline::new(
+        Arc::new(Learner::new(Arc::clone(&redactor))),
+        pool,
+        config.pipeline.clone(),
+    );
     let mut total = redactor.new_counts();
     // Open every input first, so that a missing file fails the run before
     // any output is written.
@@ -93,9 +105,23 @@ pub fn run(config: &Config) -> Result<Counts> {
     for input in &config.inputs {
         sources.push((input, open(input)?));
     }
-    let run_one = |source: Source, name: &Path, out: &mut dyn Write, out_name: &Path| match source {
-        Source::Stdin => pipeline.run(Box::new(std::io::stdin()), name, out, out_name),
-        Source::File(mut f) => pipeline.run_scoped(&mut f, name, out, out_name),
+    let run_one = |source: Source, name: &Path, out: &mut dyn Write, out_name: &Path| {
+        let mut learned = LearnState::default();
+        match source {
+            Source::Stdin => pipeline.run(
+                Box::new(std::io::stdin()),
+                name,
+                out,
+                out_name,
+                &mut learned,
+            ),
+            Source::File(mut f) => {
+                if config.learn == LearnMode::Auto {
+                    learned = learn_first(&learner, &mut f, name)?;
+                }
+                pipeline.run_scoped(&mut f, name, out, out_name, &mut learned)
+            }
+        }
     };
     match &config.output {
         Some(path) => {
@@ -120,15 +146,40 @@ pub fn run(config: &Config) -> Result<Counts> {
     Ok(total)
 }
 
+/// The first pass over a seekable input: learn every host name that the
+/// learning rules find, then rewind to where the input started.
+fn learn_first(learner: &Pipeline<Learner>, f: &mut File, name: &Path) -> Result<LearnState> {
+    let err = |e| Error::Input {
+        path: name.to_path_buf(),
+        source: e,
+    };
+    let start = f.stream_position().map_err(err)?;
+    let mut learned = LearnState::default();
+    learner.run_scoped(f, name, &mut std::io::sink(), name, &mut learned)?;
+    f.seek(SeekFrom::Start(start)).map_err(err)?;
+    Ok(learned)
+}
+
 /// An opened input.
 enum Source {
+    /// A pipe or terminal: read once, as a stream.
     Stdin,
-    File(std::fs::File),
+    /// A regular file (also stdin redirected from one).
+    File(File),
 }
 
 fn open(input: &Input) -> Result<Source> {
     match input {
-        Input::Stdin => Ok(Source::Stdin),
+        Input::Stdin => {
+            // `logscrub < app.log`: stdin is a file that can be read twice.
+            let file = std::io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .ok()
+                .map(File::from)
+                .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
+            Ok(file.map_or(Source::Stdin, Source::File))
+        }
         Input::Path(p) => {
             let err = |e| Error::Input {
                 path: p.clone(),
@@ -141,7 +192,7 @@ fn open(input: &Input) -> Result<Source> {
                     source: std::io::Error::other("is a folder"),
                 });
             }
-            Ok(Source::File(std::fs::File::open(p).map_err(err)?))
+            Ok(Source::File(File::open(p).map_err(err)?))
         }
     }
 }

@@ -52,6 +52,7 @@ fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
     let mut opts = LoadOptions {
         no_defaults: cli.no_default_rules,
         paths: cli.rules.clone(),
+        allow: cli.allow.clone(),
     };
     if let RulesCommand::Check { paths } = cmd {
         opts.paths.extend(paths.iter().cloned());

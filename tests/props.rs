@@ -15,6 +15,7 @@ use proptest::prelude::*;
 use logscrub::engine::Engine;
 use logscrub::io::pipeline::{Options, Pipeline};
 use logscrub::redact::Redactor;
+use logscrub::redact::learn::LearnState;
 use logscrub::redact::pseudonym::{Key, Pseudonymizer};
 use logscrub::rules::RuleSet;
 
@@ -58,6 +59,7 @@ fn run(input: &[u8], threads: usize, chunk: usize) -> Vec<u8> {
         Path::new("-"),
         &mut out,
         Path::new("-"),
+        &mut LearnState::default(),
     )
     .unwrap();
     out
@@ -74,8 +76,14 @@ fn run_scoped(input: &[u8], chunk: usize) -> Vec<u8> {
     );
     let mut out = Vec::new();
     let mut reader = input;
-    p.run_scoped(&mut reader, Path::new("-"), &mut out, Path::new("-"))
-        .unwrap();
+    p.run_scoped(
+        &mut reader,
+        Path::new("-"),
+        &mut out,
+        Path::new("-"),
+        &mut LearnState::default(),
+    )
+    .unwrap();
     out
 }
 
@@ -183,7 +191,7 @@ proptest! {
             5 => (format!("2001:db8:{n:x}::{:x}", n + 1), ""),
             6 => (format!("00:1a:2b:3c:4d:{:02x}", n % 255 + 1), ""),
             7 => (format!("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1{n}In0.c2lnbmF0dXJl{n}"), ""),
-            _ => (format!("dXNlcjpwYXNz{n}"), "Authorization: Basic "),
+            _ => (format!("cGxhbnRlZDpzZWNyZXQ{n}"), "Authorization: Basic "),
         };
         let mut input = before.clone();
         input.extend_from_slice(lead);

@@ -80,6 +80,41 @@ pub fn is_host(hay: &[u8], start: usize, end: usize) -> bool {
     host_context(hay, start)
 }
 
+/// A name found where the position says host (URL authority, `user@host`,
+/// `Host:` header, syslog host column, UNC path): any name but `localhost`,
+/// the reserved names, bare numbers and IP addresses (the IP rules redact
+/// those, with their own labels).
+pub fn is_host_in_position(name: &[u8]) -> bool {
+    let name = name.strip_suffix(b".").unwrap_or(name);
+    if name.is_empty() || name.len() > 253 || !name.iter().any(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    if !name
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+    {
+        return false;
+    }
+    let mut buf = [0u8; 256];
+    let Some(lower) = lowercase_into(name, &mut buf) else {
+        return false;
+    };
+    if lower == b"localhost" || lower.starts_with(b"localhost.") || is_reserved(lower) {
+        return false;
+    }
+    // `Foo@1b6d3586`-style identity hashes: hex digits only, with a digit.
+    let hex_hash = lower.len() >= 6
+        && lower.iter().all(u8::is_ascii_hexdigit)
+        && lower.iter().any(u8::is_ascii_digit);
+    !hex_hash && crate::engine::validate::parse_ipv4(lower).is_none()
+}
+
+/// True when `label` (lower case) starts Java packages and bundle ids
+/// (`com`, `org`, `java`, ...).
+pub fn is_code_root(label: &[u8]) -> bool {
+    CODE_ROOTS.contains(&label)
+}
+
 /// True when `name` (lower case) ends in a public or private host suffix,
 /// with a label in front of it.
 pub fn has_host_suffix(name: &[u8]) -> bool {
@@ -124,11 +159,13 @@ fn last_label(name: &[u8]) -> &[u8] {
     }
 }
 
-/// `Thread`, `fooBar`: a lower-case letter next to an upper-case one.
+/// `Thread`, `fooBar`: a label of letters and digits in both cases is a
+/// Java identifier. Host labels are one case, or hyphenated
+/// (`dsl-Chn-static-059`).
 fn is_mixed_case(label: &[u8]) -> bool {
     let upper = label.iter().any(u8::is_ascii_uppercase);
     let lower = label.iter().any(u8::is_ascii_lowercase);
-    upper && lower
+    upper && lower && !label.contains(&b'-')
 }
 
 /// The position says "host": after a URL scheme, `@`, a UNC `\\`, or a key
@@ -305,6 +342,24 @@ mod tests {
             "a.b",
         ] {
             assert!(!host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn names_in_host_positions() {
+        for h in ["jira-prod-01", "msra-sa-41", "LabSZ", "db01.acme.local"] {
+            assert!(is_host_in_position(h.as_bytes()), "{h}");
+        }
+        for h in [
+            "localhost",
+            "LOCALHOST",
+            "example.com",
+            "10.1.2.3",
+            "8080",
+            "a/b",
+            "eb9bfad8",
+        ] {
+            assert!(!is_host_in_position(h.as_bytes()), "{h}");
         }
     }
 

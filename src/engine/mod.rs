@@ -38,7 +38,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
 use crate::error::{Error, Result};
-use crate::rules::{GroupRef, Matcher, Normalize, Rule, RuleSet};
+use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
 pub use spans::Finding;
 
 /// Bytes of context that `not_before`/`not_after` see.
@@ -72,6 +72,10 @@ pub struct Engine {
     /// Block rules.
     block_rules: Vec<u32>,
     block_ac: Option<AhoCorasick>,
+    /// Values that stay.
+    allow: AllowList,
+    /// The `learn` rules alone, for the first pass that learns host names.
+    learner: Option<Box<Engine>>,
 }
 
 #[derive(Debug)]
@@ -124,6 +128,8 @@ impl Engine {
             always_rules: Vec::new(),
             block_rules: Vec::new(),
             block_ac: None,
+            allow: set.allow().clone(),
+            learner: None,
         };
         let mut label_ids: HashMap<String, u32> = HashMap::new();
         let mut label = |name: &str, labels: &mut Vec<String>| -> u32 {
@@ -251,7 +257,56 @@ impl Engine {
         };
         e.keyword_ac = ac(&keywords)?;
         e.block_ac = ac(&block_keywords)?;
+        let learn: Vec<Rule> = set.rules().iter().filter(|r| r.learn).cloned().collect();
+        if !learn.is_empty() && learn.len() < set.len() {
+            let mut sub = RuleSet::default();
+            sub.set_allow(set.allow().clone());
+            for r in learn {
+                sub.push_checked(r);
+            }
+            e.learner = Some(Box::new(Engine::new(&sub)?));
+        }
         Ok(e)
+    }
+
+    /// An engine with only the rules that learn host names, for a first
+    /// pass over a file; `None` when no rule learns.
+    pub fn learner(&self) -> Option<&Engine> {
+        match &self.learner {
+            Some(l) => Some(l),
+            None if self.rules.iter().any(|r| r.rule.learn) => Some(self),
+            None => None,
+        }
+    }
+
+    /// The index of the rule with id `id`.
+    pub fn rule_index(&self, id: &str) -> Option<u32> {
+        self.rules
+            .iter()
+            .position(|r| r.rule.id == id)
+            .map(|i| i as u32)
+    }
+
+    /// The index of label `name` in the label table.
+    pub fn label_index(&self, name: &str) -> Option<u32> {
+        self.labels.iter().position(|l| l == name).map(|i| i as u32)
+    }
+
+    /// True when `value` is on the allow list.
+    pub fn allows(&self, value: &[u8]) -> bool {
+        self.allow.allows(value)
+    }
+
+    /// True when the rule at `index` learns host names.
+    pub fn learns(&self, index: u32) -> bool {
+        self.rules[index as usize].rule.learn
+    }
+
+    /// True when `f` is a host name to learn: found by a learning rule, under
+    /// that rule's own label (not, say, the user part of `user@host`).
+    pub fn learns_finding(&self, f: &Finding) -> bool {
+        let r = &self.rules[f.rule as usize].rule;
+        r.learn && self.labels[f.label as usize] == r.label
     }
 
     /// Fresh working memory for one thread.
@@ -377,6 +432,16 @@ impl Engine {
             loop {
                 regex.search_captures_with(cache, &input, caps);
                 let Some(m) = caps.get_match() else { break };
+                input.set_start(m.end());
+                if cr.rule.require_all
+                    && !groups.iter().all(|&(g, _)| {
+                        caps.get_group(g).is_none_or(|sp| {
+                            sp.start == sp.end || self.valid(cr, hay, sp.start, sp.end)
+                        })
+                    })
+                {
+                    continue;
+                }
                 let mut context = None;
                 for &(g, label) in groups {
                     let Some(sp) = caps.get_group(g) else {
@@ -398,7 +463,6 @@ impl Engine {
                         &mut s.findings,
                     );
                 }
-                input.set_start(m.end());
             }
         }
     }
@@ -446,6 +510,9 @@ impl Engine {
         protected: &[Range<usize>],
         out: &mut Vec<Finding>,
     ) {
+        if self.allow.allows(&hay[span.clone()]) {
+            return;
+        }
         let priority = self.rules[ri as usize].rule.priority;
         free_pieces(hay, span, protected, |a, b| {
             out.push(Finding {

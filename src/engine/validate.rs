@@ -26,6 +26,9 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         Validator::GithubCrc32 => github_crc32(value),
         Validator::DcToken => dc_token(value),
         Validator::NotPlaceholder => !is_placeholder(value),
+        Validator::Phone => phone(value),
+        Validator::HostPosition => crate::engine::hostname::is_host_in_position(value),
+        Validator::UserName => user_name(value),
     }
 }
 
@@ -264,6 +267,130 @@ pub fn dc_token(value: &[u8]) -> bool {
         })
 }
 
+/// A phone number: 7 to 15 digits (separators `+ ( ) . - /` and spaces
+/// allowed), not all one digit, and not shaped like a date or time.
+pub fn phone(value: &[u8]) -> bool {
+    let digits = value.iter().filter(|c| c.is_ascii_digit()).count();
+    if !(7..=15).contains(&digits) {
+        return false;
+    }
+    if !value
+        .iter()
+        .all(|&c| c.is_ascii_digit() || matches!(c, b'+' | b'(' | b')' | b'.' | b'-' | b'/' | b' '))
+    {
+        return false;
+    }
+    let first = value.iter().find(|c| c.is_ascii_digit());
+    if value
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .all(|c| Some(c) == first)
+    {
+        return false;
+    }
+    // 2024-04-26, 26/04/2024, 2024.04.26 (and what follows them): dates are
+    // not phone numbers.
+    !contains_date(value)
+}
+
+/// True when `v` holds `dddd-dd-dd`, `dd-dd-dddd` (any of `-./` as
+/// separator).
+fn contains_date(v: &[u8]) -> bool {
+    let shape: Vec<u8> = v
+        .iter()
+        .map(|&c| match c {
+            b'0'..=b'9' => b'd',
+            b'-' | b'.' | b'/' => b's',
+            _ => b' ',
+        })
+        .collect();
+    let has = |pat: &[u8]| {
+        shape.windows(pat.len()).enumerate().any(|(i, w)| {
+            w == pat && (i == 0 || shape[i - 1] != b'd') && shape.get(i + pat.len()) != Some(&b'd')
+        })
+    };
+    has(b"ddddsddsdd") || has(b"ddsddsdddd")
+}
+
+/// A user name: not a placeholder, not a number, not one of the names that
+/// stand for nobody (`anonymous`, `unknown`, `-`).
+pub fn user_name(value: &[u8]) -> bool {
+    let v = trim_quotes(value);
+    if v.len() < 2 || is_placeholder(v) || v.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    // `com.apple.iokit.IO80211Family`: a bundle or package name.
+    if let Some(dot) = memchr::memchr(b'.', v)
+        && crate::engine::hostname::is_code_root(&v[..dot].to_ascii_lowercase())
+    {
+        return false;
+    }
+    const NOBODY: &[&[u8]] = &[
+        b"anonymous",
+        b"anon",
+        b"unknown",
+        b"nobody",
+        b"none",
+        b"system",
+        b"invalid",
+        b"user",
+        b"users",
+        b"username",
+        b"null",
+        // Shared home folders, no person's.
+        b"shared",
+        b"public",
+        b"default",
+        b"default user",
+        b"all users",
+        b".localized",
+        // Words that follow "for user" / "by user" in prose.
+        b"input",
+        b"profile",
+        b"profiles",
+        b"account",
+        b"accounts",
+        b"data",
+        b"session",
+        b"sessions",
+        b"request",
+        b"requests",
+        b"details",
+        b"info",
+        b"information",
+        b"name",
+        b"names",
+        b"directory",
+        b"management",
+        b"authentication",
+        b"interaction",
+        b"action",
+        b"is",
+        b"are",
+        b"was",
+        b"has",
+        b"the",
+        b"a",
+        b"an",
+        b"and",
+        b"or",
+        b"to",
+        b"of",
+        b"in",
+        b"on",
+        b"with",
+        b"from",
+        b"by",
+        b"as",
+        b"be",
+        b"not",
+        b"if",
+        b"that",
+        b"this",
+    ];
+    !NOBODY.iter().any(|w| v.eq_ignore_ascii_case(w))
+}
+
 /// Placeholders and already-masked values, which stay as they are.
 pub fn is_placeholder(value: &[u8]) -> bool {
     let v = trim_quotes(value);
@@ -278,6 +405,21 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         return true;
     }
     // [PROTECTED], <redacted>, ${VAR}, {{var}}, %s, $VAR, (hidden)
+    // `android.os.BinderProxy@2bd79ce`: a Java object's identity, no secret.
+    if let Some(at) = memchr::memrchr(b'@', v) {
+        let (name, hash) = (&v[..at], &v[at + 1..]);
+        if (4..=8).contains(&hash.len())
+            && hash
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && !name.is_empty()
+            && name
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'$' | b'_'))
+        {
+            return true;
+        }
+    }
     let first = v[0];
     let last = v[v.len() - 1];
     if (first == b'[' && last == b']')
@@ -460,11 +602,53 @@ mod tests {
             "null",
             "\"\"",
             "$PASS",
+            "android.os.BinderProxy@2bd79ce",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
         for s in ["hunter2", "S3cr3t!", "[abc", "x1y2"] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        for p in [
+            "+1 (335) 592-5572",
+            "+33 6 01 48 41 43",
+            "+33549710285",
+            "(075) 3410 6665",
+            "555-123-4567",
+        ] {
+            assert!(phone(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "2024-04-26",
+            "12/31/2024",
+            "1234",
+            "0000000",
+            "1714103842383123",
+            "12:30:45",
+        ] {
+            assert!(!phone(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn user_names() {
+        for u in ["root", "jdoe", "anna.kowalski", "webmaster"] {
+            assert!(user_name(u.as_bytes()), "{u}");
+        }
+        for u in [
+            "anonymous",
+            "-",
+            "unknown",
+            "12345",
+            "x",
+            "[hidden]",
+            "null",
+        ] {
+            assert!(!user_name(u.as_bytes()), "{u}");
         }
     }
 

@@ -52,6 +52,9 @@ pub trait ChunkProcessor: Send + Sync + 'static {
     type Scratch: Send + 'static;
     /// State carried from chunk to chunk in input order.
     type State: Copy + Default + Send + 'static;
+    /// State of the ordered stage, which sees every chunk's result in input
+    /// order on the writing thread.
+    type Ordered;
 
     /// Fresh working memory.
     fn scratch(&self) -> Self::Scratch;
@@ -69,6 +72,9 @@ pub trait ChunkProcessor: Send + Sync + 'static {
         out: Vec<u8>,
         counts: &mut Counts,
     ) -> Redacted;
+    /// The ordered stage: runs on each result in input order, before it is
+    /// written. Must be cheap; it is the one sequential step after reading.
+    fn ordered(&self, st: &mut Self::Ordered, red: Redacted, counts: &mut Counts) -> Redacted;
 }
 
 /// Pipeline settings.
@@ -162,6 +168,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         input_name: &Path,
         output: &mut dyn Write,
         output_name: &Path,
+        ordered: &mut P::Ordered,
     ) -> Result<Counts> {
         let (reader, free_tx, rx, in_flight) = self.parts();
         std::thread::Builder::new()
@@ -171,7 +178,15 @@ impl<P: ChunkProcessor> Pipeline<P> {
                 path: input_name.to_path_buf(),
                 source: e,
             })?;
-        self.write(&rx, &free_tx, &in_flight, output, input_name, output_name)
+        self.write(
+            &rx,
+            &free_tx,
+            &in_flight,
+            output,
+            input_name,
+            output_name,
+            ordered,
+        )
     }
 
     /// Like [`Pipeline::run`], for a borrowed input that never blocks for
@@ -183,11 +198,20 @@ impl<P: ChunkProcessor> Pipeline<P> {
         input_name: &Path,
         output: &mut dyn Write,
         output_name: &Path,
+        ordered: &mut P::Ordered,
     ) -> Result<Counts> {
         let (reader, free_tx, rx, in_flight) = self.parts();
         std::thread::scope(|scope| {
             scope.spawn(move || reader.run(input));
-            let result = self.write(&rx, &free_tx, &in_flight, output, input_name, output_name);
+            let result = self.write(
+                &rx,
+                &free_tx,
+                &in_flight,
+                output,
+                input_name,
+                output_name,
+                ordered,
+            );
             // Let a reader that waits for a free buffer see that the writer
             // is gone, so the scope can join it.
             drop(free_tx);
@@ -229,6 +253,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         (reader, free_tx, rx, in_flight)
     }
 
+    #[allow(clippy::too_many_arguments)] // private glue between the two entry points
     fn write(
         &self,
         rx: &Receiver<(u64, Msg)>,
@@ -237,8 +262,11 @@ impl<P: ChunkProcessor> Pipeline<P> {
         output: &mut dyn Write,
         input_name: &Path,
         output_name: &Path,
+        ordered: &mut P::Ordered,
     ) -> Result<Counts> {
         write_in_order(
+            &*self.proc,
+            ordered,
             rx,
             free_tx,
             in_flight,
@@ -259,7 +287,10 @@ struct Names<'a> {
     max_line: usize,
 }
 
-fn write_in_order(
+#[allow(clippy::too_many_arguments)] // the writer's whole context, private
+fn write_in_order<P: ChunkProcessor>(
+    proc: &P,
+    ordered: &mut P::Ordered,
     rx: &Receiver<(u64, Msg)>,
     free_tx: &Sender<Bufs>,
     in_flight: &AtomicUsize,
@@ -283,9 +314,10 @@ fn write_in_order(
             match msg {
                 Msg::Chunk {
                     result: Ok(red),
-                    counts,
+                    mut counts,
                     input,
                 } => {
+                    let red = proc.ordered(ordered, red, &mut counts);
                     out.write_all(red.as_bytes()).map_err(out_err)?;
                     total.add(&counts);
                     in_flight.fetch_sub(1, Ordering::AcqRel);

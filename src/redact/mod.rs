@@ -11,26 +11,42 @@
 //! are, and a line without findings is unchanged. Tokens hold no line break,
 //! so the output has exactly as many lines as the input.
 
+pub mod learn;
 pub mod pseudonym;
 
 use crate::engine::{BlockState, Engine, Scratch};
 use crate::io::pipeline::ChunkProcessor;
 use crate::report::Counts;
+use learn::LearnState;
 use pseudonym::Pseudonymizer;
 
 /// Output bytes that went through redaction.
 #[derive(Debug)]
-pub struct Redacted(Vec<u8>);
+pub struct Redacted {
+    bytes: Vec<u8>,
+    /// Host names this chunk found in reliable positions.
+    learned: Vec<Learned>,
+}
+
+/// A host name learned from a chunk, with where its token ends in the
+/// chunk's output.
+#[derive(Debug, Clone)]
+struct Learned {
+    at: usize,
+    name: Vec<u8>,
+    rule: u32,
+    label: u32,
+}
 
 impl Redacted {
     /// The bytes to write.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     /// Gives the buffer back for reuse (its contents are cleared).
     pub fn into_buffer(self) -> Vec<u8> {
-        let mut v = self.0;
+        let mut v = self.bytes;
         v.clear();
         v
     }
@@ -41,6 +57,8 @@ impl Redacted {
 pub struct Redactor {
     engine: Engine,
     pseudo: Pseudonymizer,
+    /// Record learned host names (see [`learn`]).
+    learning: bool,
 }
 
 /// Per-thread working memory of a [`Redactor`].
@@ -53,7 +71,16 @@ pub struct RedactScratch {
 impl Redactor {
     /// A redactor over `engine` with tokens keyed by `pseudo`.
     pub fn new(engine: Engine, pseudo: Pseudonymizer) -> Redactor {
-        Redactor { engine, pseudo }
+        Redactor {
+            engine,
+            pseudo,
+            learning: true,
+        }
+    }
+
+    /// Turns replacing learned host names on or off.
+    pub fn set_learning(&mut self, on: bool) {
+        self.learning = on;
     }
 
     /// The engine.
@@ -90,6 +117,7 @@ impl Redactor {
         counts.lines += newlines + u64::from(hay.last().is_some_and(|&c| c != b'\n'));
         counts.bytes_in += hay.len() as u64;
         let findings = &s.engine.findings;
+        let mut learned = Vec::new();
         if findings.is_empty() {
             out.extend_from_slice(hay);
         } else {
@@ -103,23 +131,85 @@ impl Redactor {
                     changed_until = memchr::memchr(b'\n', &hay[f.start..])
                         .map_or(hay.len(), |i| f.start + i + 1);
                 }
-                self.pseudo.write_token(
-                    self.engine.label(f.label),
-                    self.engine.normalize(f.rule),
-                    &hay[f.start..f.end],
-                    &mut s.tmp,
-                    &mut out,
-                );
+                self.write_token(f.rule, f.label, &hay[f.start..f.end], &mut s.tmp, &mut out);
+                if self.learning && self.engine.learns_finding(f) {
+                    let at = out.len();
+                    self.collect_learned(
+                        f.rule,
+                        f.label,
+                        &hay[f.start..f.end],
+                        at,
+                        &mut s.tmp,
+                        &mut learned,
+                    );
+                }
                 counts.per_rule[f.rule as usize] += 1;
                 pos = f.end;
             }
             out.extend_from_slice(&hay[pos..]);
         }
         counts.bytes_out += out.len() as u64;
-        (Redacted(out), end_state)
+        (
+            Redacted {
+                bytes: out,
+                learned,
+            },
+            end_state,
+        )
     }
 
-    /// Redacts a whole text in one call (examples, tests, small inputs).
+    /// Appends the token for `value` as found by rule `rule` with label
+    /// `label`.
+    fn write_token(
+        &self,
+        rule: u32,
+        label: u32,
+        value: &[u8],
+        tmp: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) {
+        self.pseudo.write_token(
+            self.engine.label(label),
+            self.engine.normalize(rule),
+            value,
+            tmp,
+            out,
+        );
+    }
+
+    /// Records the host name `value` (and its first label, when that reads
+    /// as a machine name) as learned at output offset `at`.
+    fn collect_learned(
+        &self,
+        rule: u32,
+        label: u32,
+        value: &[u8],
+        at: usize,
+        tmp: &mut Vec<u8>,
+        out: &mut Vec<Learned>,
+    ) {
+        let value = value.strip_suffix(b".").unwrap_or(value);
+        let first = value.split(|&c| c == b'.').next().unwrap_or_default();
+        let mut push = |v: &[u8]| {
+            if learn::learnable(v) && learn::machine_like(v) && !self.engine.allows(v) {
+                tmp.clear();
+                tmp.extend(v.iter().map(u8::to_ascii_lowercase));
+                out.push(Learned {
+                    at,
+                    name: tmp.clone(),
+                    rule,
+                    label,
+                });
+            }
+        };
+        push(value);
+        if first.len() >= 4 && first.len() < value.len() {
+            push(first);
+        }
+    }
+
+    /// Redacts a whole text in one call (examples, tests, small inputs), with
+    /// learned host names counting from where they are found.
     pub fn redact_bytes(&self, input: &[u8]) -> Vec<u8> {
         let mut s = self.scratch();
         let mut counts = self.new_counts();
@@ -130,13 +220,14 @@ impl Redactor {
             Vec::new(),
             &mut counts,
         );
-        r.0
+        learn::apply(self, &mut LearnState::default(), r, &mut counts).bytes
     }
 }
 
 impl ChunkProcessor for Redactor {
     type Scratch = RedactScratch;
     type State = BlockState;
+    type Ordered = LearnState;
 
     fn scratch(&self) -> RedactScratch {
         Redactor::scratch(self)
@@ -159,5 +250,9 @@ impl ChunkProcessor for Redactor {
         counts: &mut Counts,
     ) -> Redacted {
         self.redact(chunk, state, s, out, counts).0
+    }
+
+    fn ordered(&self, st: &mut LearnState, red: Redacted, counts: &mut Counts) -> Redacted {
+        learn::apply(self, st, red, counts)
     }
 }

@@ -40,7 +40,7 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
             id: rule.id.clone(),
             message,
         };
-        let alone = single_rule_engine(rule)?;
+        let alone = single_rule_engine(rule, set.allow())?;
         for (i, ex) in rule.examples.iter().enumerate() {
             let n = i + 1;
             let out = redactor.redact_bytes(ex.input.as_bytes());
@@ -87,9 +87,10 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
     Ok(failures)
 }
 
-fn single_rule_engine(rule: &Rule) -> Result<Engine> {
+fn single_rule_engine(rule: &Rule, set_allow: &crate::rules::AllowList) -> Result<Engine> {
     let mut one = RuleSet::default();
     one.push_checked(rule.clone());
+    one.set_allow(set_allow.clone());
     Engine::new(&one)
 }
 

@@ -6,7 +6,9 @@
 /// `(file name, contents)` of each embedded rule file, in load order.
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("network.toml", include_str!("../../rules/network.toml")),
+    ("identity.toml", include_str!("../../rules/identity.toml")),
     ("secrets.toml", include_str!("../../rules/secrets.toml")),
+    ("tokens.toml", include_str!("../../rules/tokens.toml")),
 ];
 
 #[cfg(test)]

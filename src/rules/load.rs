@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::spec::RuleSpec;
 use super::{
-    EMBEDDED, Example, GroupRef, Matcher, Normalize, RedactGroup, Rule, Validator, is_valid_label,
+    AllowList, EMBEDDED, Example, GroupRef, Matcher, Normalize, RedactGroup, Rule, Validator,
+    is_valid_label,
 };
 use crate::error::{Error, Result};
 
@@ -21,12 +22,15 @@ pub struct LoadOptions {
     pub no_defaults: bool,
     /// Rule files, or folders whose `*.toml` files are loaded in name order.
     pub paths: Vec<PathBuf>,
+    /// Allow files (values and domains that stay).
+    pub allow: Vec<PathBuf>,
 }
 
 /// An ordered, id-unique collection of rules.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    allow: AllowList,
 }
 
 impl RuleSet {
@@ -49,6 +53,13 @@ impl RuleSet {
         };
         for path in &opts.paths {
             set.add_path(path)?;
+        }
+        for path in &opts.allow {
+            let text = fs::read_to_string(path).map_err(|e| Error::RuleFile {
+                path: path.to_path_buf(),
+                reason: format!("cannot read: {e}"),
+            })?;
+            set.allow.add_text(path, &text)?;
         }
         Ok(set)
     }
@@ -111,9 +122,19 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Replaces the allow list.
+    pub(crate) fn set_allow(&mut self, allow: AllowList) {
+        self.allow = allow;
+    }
+
     /// Adds a rule that was already validated (a rule of another set).
     pub(crate) fn push_checked(&mut self, rule: Rule) {
         self.rules.push(rule);
+    }
+
+    /// The allow list (values and domains that stay).
+    pub fn allow(&self) -> &AllowList {
+        &self.allow
     }
 
     /// The rules, in load order.
@@ -222,6 +243,9 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
     if s.keywords.iter().any(|k| k.is_empty()) {
         return Err("keywords must not be empty strings".into());
     }
+    if s.learn && matches!(matcher, Matcher::Block { .. }) {
+        return Err("block rules cannot `learn`".into());
+    }
     if matches!(matcher, Matcher::Block { .. }) && s.keywords.is_empty() {
         return Err("block rules need `keywords` that every begin marker contains".into());
     }
@@ -258,6 +282,8 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
         validators,
         normalize,
         priority: s.priority,
+        require_all: s.require_all,
+        learn: s.learn,
         not_before: s.not_before,
         not_after: s.not_after,
         references: s.references,

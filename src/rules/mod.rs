@@ -7,6 +7,7 @@
 //! compile errors with the same file-and-rule context. [`check`] runs every
 //! rule's examples.
 
+pub mod allow;
 pub mod check;
 mod embedded;
 pub mod load;
@@ -15,6 +16,7 @@ pub mod spec;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use allow::AllowList;
 pub use embedded::EMBEDDED;
 pub use load::{LoadOptions, RuleSet};
 
@@ -39,6 +41,10 @@ pub struct Rule {
     pub normalize: Normalize,
     /// Tie-breaker for overlapping findings.
     pub priority: i32,
+    /// Drop a match unless all its redacted groups pass the validators.
+    pub require_all: bool,
+    /// Values found are host names to learn and replace everywhere.
+    pub learn: bool,
     /// Reject a candidate when the text before it ends with this regex.
     pub not_before: Option<String>,
     /// Reject a candidate when the text after it starts with this regex.
@@ -142,11 +148,20 @@ pub enum Validator {
     /// Not a placeholder or an already-masked value (`****`, `[PROTECTED]`,
     /// `${VAR}`, `null`, ...).
     NotPlaceholder,
+    /// A phone number: 7 to 15 digits, not a date, time or run of one digit.
+    Phone,
+    /// A host name found in a position that says host (URL authority,
+    /// `user@host`, syslog host column): anything but `localhost`, reserved
+    /// names, bare numbers and IP addresses (the IP rules take those).
+    HostPosition,
+    /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
+    /// not a number, not a token.
+    UserName,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, email-domain, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -172,6 +187,9 @@ impl Validator {
             "github-crc32" => no_arg(Validator::GithubCrc32),
             "dc-token" => no_arg(Validator::DcToken),
             "not-placeholder" => no_arg(Validator::NotPlaceholder),
+            "phone" => no_arg(Validator::Phone),
+            "host-position" => no_arg(Validator::HostPosition),
+            "user-name" => no_arg(Validator::UserName),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg

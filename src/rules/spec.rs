@@ -37,6 +37,15 @@ pub struct RuleSpec {
     /// `digits`, `compact-upper`.
     #[serde(default)]
     pub normalize: Option<String>,
+    /// With several `redact` groups: drop the whole match unless every group
+    /// that took part passes the validators (a `user@host` pair where the
+    /// host is no host).
+    #[serde(default)]
+    pub require_all: bool,
+    /// Values found by this rule are host names in a reliable position:
+    /// logscrub also replaces them where they appear bare elsewhere.
+    #[serde(default)]
+    pub learn: bool,
     /// Breaks ties between overlapping findings (higher wins the label).
     #[serde(default)]
     pub priority: i32,

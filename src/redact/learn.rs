@@ -1,0 +1,293 @@
+//! Learned host names: a name found in a reliable position (a URL's host,
+//! `user@host`, the syslog host column, ...) is also replaced where it
+//! appears bare elsewhere in the same input.
+//!
+//! Rules marked `learn = true` find such names. Each chunk's redaction
+//! reports the names it replaced, with their position in the output; the
+//! pipeline's ordered stage ([`apply`]) then runs in input order, adds new
+//! names to the input's [`LearnState`], and replaces bare occurrences of
+//! every known name:
+//!
+//! - **streams** (stdin that is a pipe): a name counts from the point where
+//!   it was first found on; earlier bare mentions stay;
+//! - **files** (and stdin redirected from a file): a first pass with only
+//!   the learning rules ([`Learner`]) collects every name, so bare mentions
+//!   are replaced everywhere, also before the first reliable one.
+//!
+//! Because the stage runs in input order and positions are exact, the result
+//! does not depend on threads or chunk sizes. A name is learned only if it
+//! reads as a machine name (a digit, `-`, `_`, or mixed case: `jira-prod-01`,
+//! `LabSZ`), so a host called `jira` does not turn every "jira" into a token;
+//! and a bare mention counts only as a whole word, not inside a longer dotted
+//! or hyphenated name (`com.acme.jira.Foo` stays).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::{Learned, Redacted, Redactor};
+use crate::engine::{BlockState, Engine, Scratch};
+use crate::io::pipeline::ChunkProcessor;
+use crate::report::Counts;
+
+/// Host names known so far in one input, and a matcher for them.
+#[derive(Debug, Default)]
+pub struct LearnState {
+    /// Name (lower case) → (rule, label) that found it.
+    names: HashMap<Vec<u8>, (u32, u32)>,
+    matcher: Option<(AhoCorasick, Vec<Vec<u8>>)>,
+    stale: bool,
+}
+
+impl LearnState {
+    /// Number of names learned.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when nothing was learned.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn learn(&mut self, l: &Learned) -> bool {
+        if self.names.contains_key(&l.name) {
+            return false;
+        }
+        self.names.insert(l.name.clone(), (l.rule, l.label));
+        self.stale = true;
+        true
+    }
+
+    fn matcher(&mut self) -> Option<&(AhoCorasick, Vec<Vec<u8>>)> {
+        if self.stale {
+            let mut names: Vec<Vec<u8>> = self.names.keys().cloned().collect();
+            names.sort();
+            self.matcher = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .ok()
+                .map(|ac| (ac, names));
+            self.stale = false;
+        }
+        self.matcher.as_ref()
+    }
+}
+
+/// True when `name` (lower case, as found) may be learned.
+pub(super) fn learnable(name: &[u8]) -> bool {
+    name.len() >= 3
+        && name.len() <= 253
+        && name.iter().any(u8::is_ascii_alphabetic)
+        && name
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// True when the original spelling reads as a machine name rather than a
+/// word: it holds a digit, `-` or `_`, or letters in both cases.
+pub(super) fn machine_like(original: &[u8]) -> bool {
+    original
+        .iter()
+        .any(|c| c.is_ascii_digit() || matches!(c, b'-' | b'_'))
+        || (original.iter().any(u8::is_ascii_uppercase)
+            && original.iter().any(u8::is_ascii_lowercase))
+}
+
+/// The ordered stage: learns `red`'s names, then replaces bare mentions of
+/// every known name in it.
+pub fn apply(
+    r: &Redactor,
+    st: &mut LearnState,
+    mut red: Redacted,
+    counts: &mut Counts,
+) -> Redacted {
+    // Names first found in this chunk count from their first position on.
+    let mut new_here: HashMap<Vec<u8>, usize> = HashMap::new();
+    for l in std::mem::take(&mut red.learned) {
+        if st.learn(&l) {
+            new_here.insert(l.name, l.at);
+        } else if let Some(at) = new_here.get_mut(&l.name) {
+            *at = (*at).min(l.at);
+        }
+    }
+    let names = st.names.clone();
+    let Some((ac, pattern_names)) = st.matcher() else {
+        return red;
+    };
+    let hay = &red.bytes;
+    let mut out: Option<Vec<u8>> = None;
+    let mut pos = 0;
+    let mut changed_until = 0;
+    let mut tmp = Vec::new();
+    for m in ac.find_iter(hay.as_slice()) {
+        let (s, e) = (m.start(), m.end());
+        let name = &pattern_names[m.pattern().as_usize()];
+        if !whole_word(hay, s, e) || inside_token(hay, s) {
+            continue;
+        }
+        if new_here.get(name).is_some_and(|&at| s < at) {
+            continue;
+        }
+        let (rule, label) = names[name];
+        let buf = out.get_or_insert_with(|| Vec::with_capacity(hay.len() + 64));
+        buf.extend_from_slice(&hay[pos..s]);
+        r.write_token(rule, label, &hay[s..e], &mut tmp, buf);
+        counts.per_rule[rule as usize] += 1;
+        if s >= changed_until {
+            let line_start = memchr::memrchr(b'\n', &hay[..s]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &hay[s..]).map_or(hay.len(), |i| s + i + 1);
+            if !line_has_token(&hay[line_start..s]) && !line_has_token(&hay[e..line_end]) {
+                counts.lines_changed += 1;
+            }
+            changed_until = line_end;
+        }
+        pos = e;
+    }
+    if let Some(mut buf) = out {
+        buf.extend_from_slice(&hay[pos..]);
+        counts.bytes_out = counts.bytes_out + buf.len() as u64 - hay.len() as u64;
+        red.bytes = buf;
+    }
+    red
+}
+
+/// Not part of a longer word, dotted name or hyphenated name.
+fn whole_word(hay: &[u8], s: usize, e: usize) -> bool {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    if s > 0 && (word(hay[s - 1]) || hay[s - 1] == b'.') {
+        return false;
+    }
+    match hay.get(e) {
+        Some(&c) if word(c) => false,
+        Some(b'.') => !hay.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric()),
+        _ => true,
+    }
+}
+
+fn inside_token(hay: &[u8], s: usize) -> bool {
+    let mut inside = false;
+    crate::token::for_each_overlapping(hay, s, s + 1, |_, _| inside = true);
+    inside
+}
+
+fn line_has_token(part: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', part).any(|i| crate::token::token_at(part, i).is_some())
+}
+
+/// The first pass over a file: only the learning rules run, and the output
+/// is nothing but the names found. Feed its [`LearnState`] to the main pass.
+#[derive(Debug)]
+pub struct Learner {
+    redactor: std::sync::Arc<Redactor>,
+}
+
+impl Learner {
+    /// A learner for `redactor`'s learning rules.
+    pub fn new(redactor: std::sync::Arc<Redactor>) -> Learner {
+        Learner { redactor }
+    }
+
+    fn engine(&self) -> &Engine {
+        self.redactor
+            .engine()
+            .learner()
+            .unwrap_or_else(|| self.redactor.engine())
+    }
+}
+
+impl ChunkProcessor for Learner {
+    type Scratch = Scratch;
+    type State = BlockState;
+    type Ordered = LearnState;
+
+    fn scratch(&self) -> Scratch {
+        self.engine().scratch()
+    }
+
+    fn new_counts(&self) -> Counts {
+        Counts::default()
+    }
+
+    fn advance(&self, state: BlockState, _chunk: &[u8], _s: &mut Scratch) -> BlockState {
+        state
+    }
+
+    fn process(
+        &self,
+        state: BlockState,
+        chunk: &[u8],
+        s: &mut Scratch,
+        out: Vec<u8>,
+        _counts: &mut Counts,
+    ) -> Redacted {
+        let engine = self.engine();
+        engine.scan(chunk, state, s);
+        let mut learned = Vec::new();
+        let mut tmp = Vec::new();
+        for f in &s.findings {
+            // Rule indices of the learner engine differ from the main
+            // engine's: map through the rule id.
+            if !engine.learns_finding(f) {
+                continue;
+            }
+            let Some(main_rule) = self.redactor.engine().rule_index(&engine.rule(f.rule).id) else {
+                continue;
+            };
+            let label = self
+                .redactor
+                .engine()
+                .label_index(engine.label(f.label))
+                .unwrap_or(0);
+            self.redactor.collect_learned(
+                main_rule,
+                label,
+                &chunk[f.start..f.end],
+                0,
+                &mut tmp,
+                &mut learned,
+            );
+        }
+        Redacted {
+            bytes: out,
+            learned,
+        }
+    }
+
+    fn ordered(&self, st: &mut LearnState, red: Redacted, _counts: &mut Counts) -> Redacted {
+        for l in &red.learned {
+            st.learn(l);
+        }
+        Redacted {
+            bytes: red.bytes,
+            learned: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_only() {
+        let hay = b"a msra-sa-41 b com.msra-sa-41.x msra-sa-410 x-msra-sa-41 msra-sa-41.";
+        let at = |i: usize| whole_word(hay, i, i + 10);
+        assert!(at(2));
+        assert!(!at(19));
+        assert!(!at(32));
+        assert!(!at(46));
+        assert!(at(57));
+    }
+
+    #[test]
+    fn only_machine_like_names_are_learned() {
+        for n in ["jira-prod-01", "msra-sa-41", "LabSZ", "db_01"] {
+            assert!(machine_like(n.as_bytes()), "{n}");
+        }
+        for n in ["jira", "combo", "SERVER"] {
+            assert!(!machine_like(n.as_bytes()), "{n}");
+        }
+    }
+}
