@@ -406,6 +406,7 @@ pub fn is_placeholder(value: &[u8]) -> bool {
     }
     // [PROTECTED], <redacted>, ${VAR}, {{var}}, %s, $VAR, (hidden)
     // `android.os.BinderProxy@2bd79ce`: a Java object's identity, no secret.
+    let v = v.strip_suffix(b":").unwrap_or(v);
     if let Some(at) = memchr::memrchr(b'@', v) {
         let (name, hash) = (&v[..at], &v[at + 1..]);
         if (4..=8).contains(&hash.len())
