@@ -72,10 +72,9 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
         ));
     }
     let engine = Engine::new(&set)?;
-    Ok(Redactor::new(
-        engine,
-        Pseudonymizer::new(config.key.clone()),
-    ))
+    let mut redactor = Redactor::new(engine, Pseudonymizer::new(config.key.clone()));
+    redactor.set_learning(config.learn != LearnMode::Off);
+    Ok(redactor)
 }
 
 /// Redacts every input of `config` into its output. Returns the totals.

@@ -7,5 +7,6 @@
 mod basics;
 mod golden;
 mod keys;
+mod learn_allow;
 mod rules;
 mod util;

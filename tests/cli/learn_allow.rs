@@ -1,0 +1,116 @@
+//! `--allow` and `--learn`.
+
+use crate::util::*;
+
+#[test]
+fn allow_entries_exempt_only_their_own_values() {
+    let dir = tmpdir();
+    let allow = write(
+        dir.path(),
+        "allow.txt",
+        "# vendor\n*.vendor.com\n10.0.0.1\n",
+    );
+    let input = "api.vendor.com jane@vendor.com 10.0.0.1 10.0.0.2 https://bob:pw123@api.vendor.com/x db.acme.com\n";
+    let out = logscrub()
+        .arg("--allow")
+        .arg(&allow)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for kept in [
+        "api.vendor.com jane@vendor.com 10.0.0.1 ",
+        "@api.vendor.com/x",
+    ] {
+        assert!(text.contains(kept), "{kept} missing: {text}");
+    }
+    for gone in ["10.0.0.2", "bob", "pw123", "db.acme.com"] {
+        assert!(!text.contains(gone), "{gone} kept: {text}");
+    }
+}
+
+#[test]
+fn exact_allow_entry_does_not_cover_subdomains() {
+    let dir = tmpdir();
+    let allow = write(dir.path(), "allow.txt", "atlassian.net\n");
+    let out = logscrub()
+        .arg("--allow")
+        .arg(&allow)
+        .write_stdin("see atlassian.net and acme.atlassian.net\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("see atlassian.net and <HOST-"), "{text}");
+}
+
+#[test]
+fn bad_allow_file_names_the_line() {
+    let dir = tmpdir();
+    let allow = write(dir.path(), "allow.txt", "ok.com\ntwo words\n");
+    logscrub()
+        .arg("--allow")
+        .arg(&allow)
+        .write_stdin("x\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("allow.txt: line 2"));
+}
+
+const LEARN_LOG: &str = "node jira-prod-01 restarted\nBase URL is https://jira-prod-01:8443/jira\nnode jira-prod-01 ready\n";
+
+fn learn_run(mode: &str, via_file: bool) -> Vec<String> {
+    let dir = tmpdir();
+    let input = write(dir.path(), "app.log", LEARN_LOG);
+    let mut cmd = logscrub();
+    cmd.args(["--learn", mode]);
+    let out = if via_file {
+        cmd.arg(&input).output().unwrap()
+    } else {
+        cmd.write_stdin(LEARN_LOG).output().unwrap()
+    };
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn learned_hosts_in_files_are_replaced_everywhere() {
+    let lines = learn_run("auto", true);
+    assert!(
+        lines.iter().all(|l| !l.contains("jira-prod-01")),
+        "{lines:?}"
+    );
+    // The same token everywhere.
+    let token = &lines[1][lines[1].find("<HOST-").unwrap()..][..15];
+    assert!(
+        lines[0].contains(token) && lines[2].contains(token),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn learned_hosts_on_a_pipe_count_from_where_they_are_found() {
+    let lines = learn_run("auto", false);
+    assert_eq!(lines[0], "node jira-prod-01 restarted");
+    assert!(
+        !lines[1].contains("jira-prod-01") && !lines[2].contains("jira-prod-01"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        learn_run("stream", true),
+        lines,
+        "stream mode reads files like a pipe"
+    );
+}
+
+#[test]
+fn learning_off_redacts_only_reliable_positions() {
+    let lines = learn_run("off", true);
+    assert_eq!(lines[0], "node jira-prod-01 restarted");
+    assert!(!lines[1].contains("jira-prod-01"));
+    assert_eq!(lines[2], "node jira-prod-01 ready");
+}
