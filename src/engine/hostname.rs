@@ -363,6 +363,24 @@ mod tests {
         }
     }
 
+    /// The `net.hostname` rule spells out the TLDs it scans for; every TLD
+    /// this module accepts in bare text must be among them.
+    #[test]
+    fn hostname_rule_scans_for_every_accepted_tld() {
+        let set = crate::rules::RuleSet::embedded().unwrap();
+        let rule = set.rules().iter().find(|r| r.id == "net.hostname").unwrap();
+        let crate::rules::Matcher::Regex { pattern, .. } = &rule.matcher else {
+            panic!("net.hostname is a regex rule");
+        };
+        let words: Vec<&str> = pattern
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .collect();
+        for tld in CLASSIC_GTLDS.iter().chain(PRIVATE_TLDS) {
+            let tld = std::str::from_utf8(tld).unwrap();
+            assert!(words.contains(&tld), "{tld} missing from net.hostname");
+        }
+    }
+
     #[test]
     fn method_calls_are_not_hosts() {
         assert!(!host_in(

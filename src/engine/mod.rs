@@ -69,6 +69,12 @@ pub struct Engine {
     keyword_rules: Vec<u32>,
     /// Regex rules without keywords: run on every chunk.
     always_rules: Vec<u32>,
+    /// All `always_rules` in one regex: a line where none of them can match
+    /// is skipped by all of them after a single scan.
+    gate: Option<meta::Regex>,
+    /// The same with every-match semantics, to tell which rules match in a
+    /// gated line.
+    gate_all: Option<meta::Regex>,
     /// Block rules.
     block_rules: Vec<u32>,
     block_ac: Option<AhoCorasick>,
@@ -109,6 +115,11 @@ pub struct Scratch {
     cands: Vec<Vec<Range<usize>>>,
     /// The findings of the last scan, sorted and merged.
     pub findings: Vec<Finding>,
+    gate: Option<meta::Cache>,
+    gate_all: Option<meta::Cache>,
+    patset: regex_automata::PatternSet,
+    /// Gated line ranges per always-rule.
+    gated: Vec<Vec<Range<usize>>>,
     /// Block markers (`-----BEGIN ... KEY-----`) of this scan, in order: no
     /// other finding may cover them, so a block stays recognisable when the
     /// output is redacted again.
@@ -126,6 +137,8 @@ impl Engine {
             keyword_targets: Vec::new(),
             keyword_rules: Vec::new(),
             always_rules: Vec::new(),
+            gate: None,
+            gate_all: None,
             block_rules: Vec::new(),
             block_ac: None,
             allow: set.allow().clone(),
@@ -141,6 +154,7 @@ impl Engine {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_ids: HashMap<String, usize> = HashMap::new();
         let mut block_keywords: Vec<String> = Vec::new();
+        let mut always_hirs = Vec::new();
 
         for (ri, rule) in set.rules().iter().enumerate() {
             let err = |reason: String| Error::Rule {
@@ -170,7 +184,11 @@ impl Engine {
             let not_after = ctx(&rule.not_after, false)?;
             let kind = match &rule.matcher {
                 Matcher::Regex { pattern, redact } => {
-                    let re = pattern::compile(pattern).map_err(&err)?;
+                    let hir = pattern::parse(pattern).map_err(&err)?;
+                    let re = pattern::build(&hir).map_err(&err)?;
+                    if rule.keywords.is_empty() {
+                        always_hirs.push(hir);
+                    }
                     let info = re.group_info();
                     let mut groups = Vec::new();
                     if redact.is_empty() {
@@ -257,6 +275,10 @@ impl Engine {
         };
         e.keyword_ac = ac(&keywords)?;
         e.block_ac = ac(&block_keywords)?;
+        if always_hirs.len() > 1 {
+            e.gate = Some(pattern::build_many(&always_hirs).map_err(Error::Usage)?);
+            e.gate_all = Some(pattern::build_many_all(&always_hirs).map_err(Error::Usage)?);
+        }
         let learn: Vec<Rule> = set.rules().iter().filter(|r| r.learn).cloned().collect();
         if !learn.is_empty() && learn.len() < set.len() {
             let mut sub = RuleSet::default();
@@ -316,6 +338,10 @@ impl Engine {
             caps: self.regexes.iter().map(|r| r.create_captures()).collect(),
             cands: vec![Vec::new(); self.keyword_rules.len()],
             findings: Vec::new(),
+            gate: self.gate.as_ref().map(|r| r.create_cache()),
+            gate_all: self.gate_all.as_ref().map(|r| r.create_cache()),
+            patset: regex_automata::PatternSet::new(self.always_rules.len().max(1)),
+            gated: vec![Vec::new(); self.always_rules.len()],
             protected: Vec::new(),
         }
     }
@@ -362,8 +388,19 @@ impl Engine {
                 s.cands[slot] = ranges;
             }
         }
-        for &ri in &self.always_rules {
-            self.run_rule(ri, hay, 0..hay.len(), s);
+        if self.gate.is_some() {
+            self.gate_lines(hay, s);
+            for (i, &ri) in self.always_rules.iter().enumerate() {
+                let ranges = std::mem::take(&mut s.gated[i]);
+                for r in &ranges {
+                    self.run_rule(ri, hay, r.clone(), s);
+                }
+                s.gated[i] = ranges;
+            }
+        } else {
+            for &ri in &self.always_rules {
+                self.run_rule(ri, hay, 0..hay.len(), s);
+            }
         }
         spans::merge(&mut s.findings);
         end_state
@@ -376,6 +413,43 @@ impl Engine {
             return start;
         }
         self.scan_blocks(hay, start, s, false)
+    }
+
+    /// The lines where always-rules match, per rule: one scan of the
+    /// combined regex finds the next such line, an overlapping scan of that
+    /// line says which rules.
+    fn gate_lines(&self, hay: &[u8], s: &mut Scratch) {
+        for g in &mut s.gated {
+            g.clear();
+        }
+        let (Some(gate), Some(all)) = (&self.gate, &self.gate_all) else {
+            return;
+        };
+        let (Some(cache), Some(cache_all)) = (s.gate.as_mut(), s.gate_all.as_mut()) else {
+            return;
+        };
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = gate.search_with(cache, &Input::new(hay).range(pos..hay.len())) else {
+                break;
+            };
+            let ls = line_start(hay, m.start()).max(pos);
+            let le = line_end(hay, m.start());
+            s.patset.clear();
+            all.which_overlapping_matches_with(
+                cache_all,
+                &Input::new(hay).range(ls..le),
+                &mut s.patset,
+            );
+            for pid in s.patset.iter() {
+                let g = &mut s.gated[pid.as_usize()];
+                match g.last_mut() {
+                    Some(last) if last.end + 1 >= ls => last.end = le,
+                    _ => g.push(ls..le),
+                }
+            }
+            pos = le + 1;
+        }
     }
 
     /// Candidate line ranges per keyword rule, merged where lines touch.

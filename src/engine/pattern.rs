@@ -25,11 +25,46 @@ use regex_syntax::hir::{
 
 /// Parses `pattern` and compiles it into a line-bound regex.
 pub fn compile(pattern: &str) -> Result<meta::Regex, String> {
-    let hir = parse(pattern)?;
+    build(&parse(pattern)?)
+}
+
+/// Compiles a parsed, line-bound pattern.
+pub fn build(hir: &Hir) -> Result<meta::Regex, String> {
     meta::Builder::new()
-        .configure(meta::Config::new().utf8_empty(false))
-        .build_from_hir(&hir)
+        .configure(config())
+        .build_from_hir(hir)
         .map_err(|e| format!("regex does not compile: {e}"))
+}
+
+/// Compiles several patterns into one regex that reports which matched.
+pub fn build_many(hirs: &[Hir]) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(config())
+        .build_many_from_hir(hirs)
+        .map_err(|e| format!("regexes do not compile together: {e}"))
+}
+
+/// Like [`build_many`], for reporting every pattern that matches anywhere in
+/// a range (`which_overlapping_matches`).
+pub fn build_many_all(hirs: &[Hir]) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(config().match_kind(regex_automata::MatchKind::All))
+        .build_many_from_hir(hirs)
+        .map_err(|e| format!("regexes do not compile together: {e}"))
+}
+
+/// A case-insensitive alternation of literal `words`, line-bound.
+pub fn literals(words: &[String]) -> Result<Hir, String> {
+    let alts: Vec<String> = words.iter().map(|w| regex_syntax::escape(w)).collect();
+    parse(&format!("(?i:{})", alts.join("|")))
+}
+
+fn config() -> meta::Config {
+    meta::Config::new()
+        .utf8_empty(false)
+        // Room for the lazy DFA of large or combined patterns, so that it
+        // does not clear its cache and fall back to slower engines.
+        .hybrid_cache_capacity(8 << 20)
 }
 
 /// Parses and rewrites `pattern` (see the module docs).
