@@ -2,6 +2,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -36,7 +38,8 @@ fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
         None => {
-            let config = Config::from_cli(cli)?;
+            let mut config = Config::from_cli(cli)?;
+            config.pipeline.interrupt = Some(interrupt_flag());
             if logscrub::reads_terminal(&config) {
                 return Err(Error::Usage(
                     "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
@@ -46,6 +49,22 @@ fn run(cli: &Cli) -> Result<i32> {
             Ok(exit::OK)
         }
     }
+}
+
+/// A flag that Ctrl-C sets. The pipeline stops between chunks, temporary
+/// output files are deleted as the run unwinds, and the exit code is 130. A
+/// second Ctrl-C ends the process at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    // If no handler can be installed, Ctrl-C keeps its default effect (the
+    // process ends and the temporary file is left for the OS to reap).
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(exit::INTERRUPTED);
+        }
+    });
+    flag
 }
 
 fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {

@@ -733,16 +733,17 @@ fn free_pieces(
     let (start, end) = (span.start, span.end);
     let near_token =
         memchr::memchr(b'<', &hay[start.saturating_sub(crate::token::MAX_LEN)..end]).is_some();
-    let near_marker = protected.iter().any(|p| p.start < end && start < p.end);
+    // Markers are recorded in input order and never overlap, so the ones
+    // that can touch the span are found by binary search: a line with
+    // thousands of markers and findings stays linear.
+    let first = protected.partition_point(|p| p.end <= start);
+    let markers = protected[first..].iter().take_while(|p| p.start < end);
+    let near_marker = protected.get(first).is_some_and(|p| p.start < end);
     if !near_token && !near_marker {
         f(start, end);
         return;
     }
-    let mut holes: Vec<Range<usize>> = protected
-        .iter()
-        .filter(|p| p.start < end && start < p.end)
-        .cloned()
-        .collect();
+    let mut holes: Vec<Range<usize>> = markers.cloned().collect();
     if near_token {
         crate::token::for_each_overlapping(hay, start, end, |ts, te| holes.push(ts..te));
     }

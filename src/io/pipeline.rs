@@ -276,6 +276,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
                 input: input_name,
                 output: output_name,
                 max_line: self.opts.max_line_bytes,
+                interrupt: self.opts.interrupt.as_deref(),
             },
         )
     }
@@ -285,6 +286,11 @@ struct Names<'a> {
     input: &'a Path,
     output: &'a Path,
     max_line: usize,
+    interrupt: Option<&'a AtomicBool>,
+}
+
+fn interrupted(flag: Option<&AtomicBool>) -> bool {
+    flag.is_some_and(|f| f.load(Ordering::Relaxed))
 }
 
 #[allow(clippy::too_many_arguments)] // the writer's whole context, private
@@ -305,10 +311,23 @@ fn write_in_order<P: ChunkProcessor>(
     let mut pending: BTreeMap<u64, Msg> = BTreeMap::new();
     let mut next = 0u64;
     loop {
-        let (seq, msg) = rx.recv().map_err(|_| Error::Internal {
-            path: names.input.to_path_buf(),
-            line: total.lines + 1,
-        })?;
+        // Wake up now and then to notice Ctrl-C even while the reader is
+        // blocked on a quiet pipe.
+        let (seq, msg) = match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(m) => m,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                if interrupted(names.interrupt) {
+                    return Err(Error::Interrupted);
+                }
+                continue;
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Internal {
+                    path: names.input.to_path_buf(),
+                    line: total.lines + 1,
+                });
+            }
+        };
         pending.insert(seq, msg);
         while let Some(msg) = pending.remove(&next) {
             match msg {

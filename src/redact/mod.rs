@@ -224,6 +224,29 @@ impl Redactor {
     }
 }
 
+/// Debug builds only: a chunk holding the bytes of `LOGSCRUB_DEBUG_PANIC`
+/// makes its worker panic with the chunk in the message, so tests can prove
+/// that a crashing worker writes nothing of its chunk and that no input
+/// byte reaches stderr.
+#[cfg(debug_assertions)]
+fn fail_on_marker(chunk: &[u8]) {
+    static MARKER: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    let marker = MARKER
+        .get_or_init(|| std::env::var_os("LOGSCRUB_DEBUG_PANIC").map(|v| v.into_encoded_bytes()));
+    if let Some(m) = marker
+        && !m.is_empty()
+        && memchr::memmem::find(chunk, m).is_some()
+    {
+        panic!(
+            "injected failure in chunk {:?}",
+            String::from_utf8_lossy(chunk)
+        );
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn fail_on_marker(_chunk: &[u8]) {}
+
 impl ChunkProcessor for Redactor {
     type Scratch = RedactScratch;
     type State = BlockState;
@@ -249,6 +272,7 @@ impl ChunkProcessor for Redactor {
         out: Vec<u8>,
         counts: &mut Counts,
     ) -> Redacted {
+        fail_on_marker(chunk);
         self.redact(chunk, state, s, out, counts).0
     }
 

@@ -6,7 +6,9 @@
 
 mod basics;
 mod golden;
+mod hostile;
 mod keys;
 mod learn_allow;
 mod rules;
+mod streaming;
 mod util;
