@@ -11,6 +11,7 @@
 //! are, and a line without findings is unchanged. Tokens hold no line break,
 //! so the output has exactly as many lines as the input.
 
+pub mod map;
 pub mod pseudonym;
 
 use crate::engine::{BlockState, Engine, Scratch};
@@ -41,6 +42,8 @@ impl Redacted {
 pub struct Redactor {
     engine: Engine,
     pseudo: Pseudonymizer,
+    /// `--map`: records each token's value; `None` costs nothing.
+    map: Option<map::TokenMap>,
 }
 
 /// Per-thread working memory of a [`Redactor`].
@@ -53,7 +56,23 @@ pub struct RedactScratch {
 impl Redactor {
     /// A redactor over `engine` with tokens keyed by `pseudo`.
     pub fn new(engine: Engine, pseudo: Pseudonymizer) -> Redactor {
-        Redactor { engine, pseudo }
+        Redactor {
+            engine,
+            pseudo,
+            map: None,
+        }
+    }
+
+    /// This redactor, recording every token it writes and the value it
+    /// replaced, for `--map`.
+    pub fn with_map(mut self) -> Redactor {
+        self.map = Some(map::TokenMap::new());
+        self
+    }
+
+    /// The recorded tokens, when [`Redactor::with_map`] asked for them.
+    pub fn token_map(&self) -> Option<&map::TokenMap> {
+        self.map.as_ref()
     }
 
     /// The engine.
@@ -103,6 +122,7 @@ impl Redactor {
                     changed_until = memchr::memchr(b'\n', &hay[f.start..])
                         .map_or(hay.len(), |i| f.start + i + 1);
                 }
+                let token_start = out.len();
                 self.pseudo.write_token(
                     self.engine.label(f.label),
                     self.engine.normalize(f.rule),
@@ -110,6 +130,9 @@ impl Redactor {
                     &mut s.tmp,
                     &mut out,
                 );
+                if let Some(map) = &self.map {
+                    map.record(&out[token_start..], &hay[f.start..f.end]);
+                }
                 counts.per_rule[f.rule as usize] += 1;
                 pos = f.end;
             }
