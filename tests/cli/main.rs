@@ -1,10 +1,10 @@
 //! The command-line tests: one binary, one module per topic.
 //!
 //! Known gaps, to be covered by later work:
-//! - TODO(test): archives and folders as input (support bundles).
 //! - TODO(test): Ctrl-C leaves no partial output file.
 
 mod basics;
+mod bundles;
 mod golden;
 mod keys;
 mod rules;
