@@ -154,8 +154,16 @@ impl Config {
                 },
                 check: cli.check,
                 max_line_bytes: cli.max_line_bytes,
+                interrupt: None,
             },
         })
+    }
+
+    /// Makes the run stop, removing what it had started writing, once
+    /// `flag` is set (by a Ctrl-C handler).
+    pub fn set_interrupt(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.pipeline.interrupt = Some(flag.clone());
+        self.bundle.interrupt = Some(flag);
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -37,13 +39,26 @@ fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
         None => {
-            let config = Config::from_cli(cli)?;
+            let mut config = Config::from_cli(cli)?;
+            let interrupted = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&interrupted);
+            // The first Ctrl-C stops the run between chunks and files, so
+            // that temporary files are removed; a second one exits at once.
+            let _ = ctrlc::set_handler(move || {
+                if flag.swap(true, Ordering::SeqCst) {
+                    std::process::exit(exit::INTERRUPTED);
+                }
+            });
+            config.set_interrupt(Arc::clone(&interrupted));
             if logscrub::reads_terminal(&config) {
                 return Err(Error::Usage(
                     "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
                 ));
             }
             let report = logscrub::run(&config)?;
+            if interrupted.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
             Ok(finish(&config, &report))
         }
     }

@@ -169,6 +169,8 @@ pub struct Options {
     pub check: bool,
     /// `--max-line-bytes`.
     pub max_line_bytes: usize,
+    /// Set by Ctrl-C: stop before the next file or entry.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Where a file sits: its redacted path for messages and the report, its
@@ -344,6 +346,14 @@ impl Write for MaybeGz<'_> {
 }
 
 impl Walker<'_> {
+    /// Stops the walk once Ctrl-C was pressed.
+    fn check_interrupt(&self) -> Result<()> {
+        match &self.opts.interrupt {
+            Some(f) if f.load(std::sync::atomic::Ordering::Relaxed) => Err(Error::Interrupted),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks that one more archive or compression layer below `at` is
     /// within `--max-depth`.
     fn check_depth(&self, at: &At) -> Result<()> {
@@ -422,6 +432,7 @@ impl Walker<'_> {
         input: &mut (dyn Read + Send),
         out: &mut dyn Out,
     ) -> Result<()> {
+        self.check_interrupt()?;
         let head = sniff::read_head(input, SMALL_FILE).map_err(|e| at.input_error(e))?;
         let content = match sniff::classify(sniff_name, &head) {
             Content::Binary(why) => match self.opts.binary {

@@ -119,6 +119,7 @@ impl Walker<'_> {
         let meter = Meter::default();
         let mut rec = Records::default();
         let result = (|| -> Result<u64> {
+            self.check_interrupt()?;
             match &job.src {
                 Src::Stdin => {
                     let name = Path::new("-");

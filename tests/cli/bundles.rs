@@ -1254,3 +1254,52 @@ fn readme_support_zip_workflow_works_as_shown() {
     assert!(redacted.exists() && report.exists() && map.exists());
     assert_eq!(json(&report)["left_out"][0]["reason"], "binary");
 }
+
+/// Ctrl-C stops the run and removes what it had started writing.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_and_leaves_no_partial_file() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tmpdir();
+    let line = "2024-03-01 INFO request from 10.20.30.40 by jane.doe@acme-corp.com\n";
+    let input = write(dir.path(), "big.log", line.repeat((64 << 20) / line.len()));
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let bin = match std::env::var_os("LOGSCRUB_TEST_PROGRAM") {
+        Some(p) => PathBuf::from(p),
+        None => assert_cmd::cargo::cargo_bin("logscrub"),
+    };
+    let child = Command::new(bin)
+        .env("LOGSCRUB_KEY", KEY)
+        .arg("-o")
+        .arg(out.join("big.log"))
+        .arg(&input)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the temporary output file exists, then press Ctrl-C.
+    let start = Instant::now();
+    while ls(&out).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no temporary file appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    // 64 MiB takes seconds to redact, far longer than the signal does.
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("logscrub: interrupted"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(ls(&out).is_empty(), "left behind: {:?}", ls(&out));
+}
