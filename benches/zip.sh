@@ -24,22 +24,26 @@ if [ ! -f "$work/in-$size.zip" ]; then
 fi
 in=$work/in-$size.zip
 export LOGSCRUB_KEY=benchmark-key-0123456789
-secs() { /usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -1; }
+# Wall seconds and CPU seconds (user + system) of a command.
+secs() { /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-u=(); l=()
+u=(); l=(); uc=(); lc=()
 for _ in $(seq "$repeats"); do
-    u+=("$(secs unzip -p "$in")")
+    read -r wall cpu < <(secs unzip -p "$in"); u+=("$wall"); uc+=("$cpu")
     rm -f "$work/out.zip"
-    l+=("$(secs "$bin" -q -o "$work/out.zip" "$in")")
+    read -r wall cpu < <(secs "$bin" -q -o "$work/out.zip" "$in"); l+=("$wall"); lc+=("$cpu")
 done
 mu=$(printf '%s\n' "${u[@]}" | median)
 ml=$(printf '%s\n' "${l[@]}" | median)
+muc=$(printf '%s\n' "${uc[@]}" | median)
+mlc=$(printf '%s\n' "${lc[@]}" | median)
 rm -f "$work/out.zip"
 rss=$( { /usr/bin/time -f %M "$bin" -q -o "$work/out.zip" "$in" >/dev/null; } 2>&1 | tail -1)
 lines_in=$(unzip -p "$in" | wc -l)
 lines_out=$(unzip -p "$work/out.zip" | wc -l)
 [ "$lines_in" = "$lines_out" ] || { echo "line count differs: $lines_in in, $lines_out out" >&2; exit 1; }
 echo "zip: $(stat -c %s "$in") bytes ($size of logs), $(nproc) cores, $repeats repeats"
-echo "unzip -p:            ${u[*]} s, median $mu s"
-echo "logscrub -o out.zip: ${l[*]} s, median $ml s, peak RSS ${rss} KiB"
+echo "unzip -p:            ${u[*]} s, median $mu s (CPU $muc s)"
+echo "logscrub -o out.zip: ${l[*]} s, median $ml s (CPU $mlc s), peak RSS ${rss} KiB"
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v a="$ml" -v b="$mu" 'BEGIN { printf "ratio to unzip -p:   %.2f\n", a / b }'
