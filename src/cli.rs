@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::LearnMode;
 
@@ -11,6 +11,8 @@ const EXAMPLES: &str = "\
 Examples:
   logscrub atlassian-bitbucket.log > redacted.log
   logscrub -o redacted.log atlassian-bitbucket.log
+  logscrub -o redacted.zip --report report.json support.zip
+  logscrub --check redacted.zip && upload redacted.zip
   tail -f catalina.out | logscrub
   LOGSCRUB_KEY=$(cat ~/.logscrub-key) logscrub app.log   # same tokens across runs
   logscrub rules list
@@ -34,14 +36,18 @@ Examples:
     after_help = EXAMPLES
 )]
 pub struct Cli {
-    /// Log files to redact; `-` or none reads stdin.
+    /// Log files, folders, .gz files, .zip/.tar/.tar.gz/.tgz archives to
+    /// redact; `-` or none reads stdin.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the redacted output to PATH instead of stdout.
+    /// Write the redacted copy to PATH instead of stdout.
     ///
-    /// The file appears only when complete; on error nothing is left behind.
-    /// It may not be one of the inputs.
+    /// For one file, PATH is a file of the same kind (`-o redacted.zip
+    /// support.zip`; a .gz stays a .gz). For a folder or several inputs,
+    /// PATH is a folder that gets the same tree. Every file appears only when
+    /// complete; on error nothing of it is left behind. PATH may not be an
+    /// input or inside an input folder.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -99,9 +105,78 @@ pub struct Cli {
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "1MiB", hide = true)]
     pub chunk_bytes: usize,
 
+    /// Write nothing; exit 1 if anything would be redacted, 0 if clean.
+    ///
+    /// "Anything" is a value in a file, a file or folder name, or a binary
+    /// file that would be left out: a gate for upload scripts.
+    #[arg(long, conflicts_with = "output")]
+    pub check: bool,
+
+    /// Write a JSON report to PATH: per file and per rule counts, lines
+    /// changed, bytes, duration, files left out and why.
+    ///
+    /// The report holds no value from the input.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+
+    /// Write each token and the original value it replaced to PATH (mode
+    /// 0600), for your own use.
+    ///
+    /// The map undoes the redaction: never upload it. It may not go into
+    /// the output.
+    #[arg(long, value_name = "PATH")]
+    pub map: Option<PathBuf>,
+
+    /// What to do with binary files (heap dumps, images, classes, NUL bytes).
+    #[arg(long, value_name = "POLICY", value_enum, default_value_t = Binary::Skip)]
+    pub binary: Binary,
+
+    /// Redact only files matching GLOB (repeatable).
+    ///
+    /// A glob without `/` matches file names in any folder (`*.log`); one
+    /// with `/` matches the path inside the input (`application-logs/**`).
+    /// Others are left out and named in the report; archives are always
+    /// opened so their files can match.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Leave out files matching GLOB, or in a folder matching it
+    /// (repeatable; wins over --include).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Deepest nesting of archives and .gz files opened (a .gz in a .tar.gz
+    /// in a .zip is 3).
+    #[arg(long, value_name = "NUM", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub max_depth: u32,
+
+    /// Most bytes one input may unpack to, all archives in it together.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "64GiB")]
+    pub max_unpacked: usize,
+
+    /// Largest compression ratio a stream may have once past 16 MiB
+    /// unpacked (zip bomb guard).
+    #[arg(long, value_name = "NUM", default_value_t = 250, value_parser = clap::value_parser!(u64).range(2..))]
+    pub max_ratio: u64,
+
+    /// No summary on stderr and no progress bar; errors still show.
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// Subcommands.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--binary`: what happens to files that are not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Binary {
+    /// Leave them out of the output and name them in the summary and report.
+    Skip,
+    /// Stop with an error (exit 3).
+    Fail,
+    /// Redact them as bytes, like text, and keep them.
+    Scan,
 }
 
 /// Subcommands.

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Cli;
+use crate::bundle::{self, Kind};
+use crate::cli::{Binary, Cli};
 use crate::error::{Error, Result};
 use crate::io::pipeline;
 use crate::redact::pseudonym::Key;
@@ -57,6 +58,19 @@ pub enum LearnMode {
     Off,
 }
 
+/// Where the redacted data goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// stdout, inputs one after the other (no `-o`).
+    Stdout,
+    /// Nowhere (`--check`).
+    Nothing,
+    /// One output file of the same kind as the one input.
+    File(PathBuf),
+    /// A folder mirroring a folder input, or holding several inputs.
+    Folder(PathBuf),
+}
+
 /// A validated run configuration.
 #[derive(Debug)]
 pub struct Config {
@@ -76,6 +90,20 @@ pub struct Config {
     pub pipeline: pipeline::Options,
     /// Learned host names.
     pub learn: LearnMode,
+    /// Where the redacted data goes.
+    pub target: Target,
+    /// `--check`: write nothing, exit 1 on findings.
+    pub check: bool,
+    /// `--report`.
+    pub report: Option<PathBuf>,
+    /// `--map`.
+    pub map: Option<PathBuf>,
+    /// `--quiet`: no summary, no progress.
+    pub quiet: bool,
+    /// Show a progress bar (stderr is a terminal, not quiet).
+    pub progress: bool,
+    /// Bundle policies and limits.
+    pub bundle: bundle::Options,
 }
 
 impl Config {
@@ -100,32 +128,8 @@ impl Config {
         if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
             return Err(Error::Usage("stdin (`-`) can be read only once".into()));
         }
-        if let Some(out) = &cli.output {
-            if inputs.len() > 1 {
-                return Err(Error::Usage(
-                    "-o/--output takes one input; redact several files one at a time or concatenate them on stdout".into(),
-                ));
-            }
-            if out.as_os_str() == "-" {
-                return Err(Error::Usage("-o -: leave out -o to write to stdout".into()));
-            }
-            for i in &inputs {
-                if let Input::Path(p) = i
-                    && same_file(p, out)
-                {
-                    return Err(Error::Usage(format!(
-                        "output {} is the input; logscrub never writes over its input",
-                        out.display()
-                    )));
-                }
-            }
-            if out.is_dir() {
-                return Err(Error::Usage(format!(
-                    "output {} is a folder; give a file name",
-                    out.display()
-                )));
-            }
-        }
+        let target = resolve_target(cli, &inputs)?;
+        check_paths(&inputs, &target, cli.report.as_deref(), cli.map.as_deref())?;
         let threads = match cli.threads {
             Some(n) => usize::from(n),
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -148,7 +152,206 @@ impl Config {
                 interrupt: None,
             },
             learn: cli.learn,
+            target,
+            check: cli.check,
+            report: cli.report.clone(),
+            map: cli.map.clone(),
+            quiet: cli.quiet,
+            progress: !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            bundle: bundle::Options {
+                binary: match cli.binary {
+                    Binary::Skip => bundle::BinaryPolicy::Skip,
+                    Binary::Fail => bundle::BinaryPolicy::Fail,
+                    Binary::Scan => bundle::BinaryPolicy::Scan,
+                },
+                filter: bundle::Filter::new(&cli.include, &cli.exclude)?,
+                limits: bundle::limits::Limits {
+                    max_depth: cli.max_depth,
+                    max_unpacked: cli.max_unpacked as u64,
+                    max_ratio: cli.max_ratio,
+                },
+                check: cli.check,
+                max_line_bytes: cli.max_line_bytes,
+                interrupt: None,
+            },
         })
+    }
+
+    /// Makes the run stop, removing what it had started writing, once
+    /// `flag` is set (by a Ctrl-C handler).
+    pub fn set_interrupt(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.pipeline.interrupt = Some(flag.clone());
+        self.bundle.interrupt = Some(flag);
+    }
+}
+
+/// What `-o` means for these inputs.
+fn resolve_target(cli: &Cli, inputs: &[Input]) -> Result<Target> {
+    let Some(out) = &cli.output else {
+        return Ok(if cli.check {
+            Target::Nothing
+        } else {
+            Target::Stdout
+        });
+    };
+    if out.as_os_str() == "-" {
+        return Err(Error::Usage("-o -: leave out -o to write to stdout".into()));
+    }
+    if inputs.len() > 1 {
+        if inputs.contains(&Input::Stdin) {
+            return Err(Error::Usage(
+                "stdin (`-`) cannot go into an output folder; redact it on its own".into(),
+            ));
+        }
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!(
+                "output {} is a file; several inputs need an output folder",
+                out.display()
+            )));
+        }
+        return Ok(Target::Folder(out.clone()));
+    }
+    if let Input::Path(p) = &inputs[0]
+        && p.is_dir()
+    {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!(
+                "output {} is a file; a folder input needs an output folder",
+                out.display()
+            )));
+        }
+        return Ok(Target::Folder(out.clone()));
+    }
+    if out.is_dir() {
+        return Err(Error::Usage(format!(
+            "output {} is a folder; give a file name",
+            out.display()
+        )));
+    }
+    if let Input::Path(p) = &inputs[0] {
+        let name = |p: &Path| {
+            p.file_name()
+                .map_or(Vec::new(), |n| n.as_encoded_bytes().to_vec())
+        };
+        let (kin, kout) = (Kind::from_name(&name(p)), Kind::from_name(&name(out)));
+        if kin != kout {
+            let want = match kin {
+                Kind::Plain => "a name without .gz, .zip, .tar or .tgz",
+                Kind::Gzip => "a .gz name",
+                Kind::Zip => "a .zip name",
+                Kind::Tar => "a .tar name",
+                Kind::TarGz => "a .tar.gz or .tgz name",
+            };
+            return Err(Error::Usage(format!(
+                "output {}: the redacted copy of {} is the same kind of file; give it {want}",
+                out.display(),
+                p.display()
+            )));
+        }
+    }
+    Ok(Target::File(out.clone()))
+}
+
+/// Refuses outputs (the target, the report, the map) that would write over
+/// an input or into an input folder, inputs inside the output folder, and
+/// a map file that would travel with the output.
+fn check_paths(
+    inputs: &[Input],
+    target: &Target,
+    report: Option<&Path>,
+    map: Option<&Path>,
+) -> Result<()> {
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    match target {
+        Target::File(p) | Target::Folder(p) => outputs.push(("output", p)),
+        Target::Stdout | Target::Nothing => {}
+    }
+    outputs.extend(report.map(|p| ("--report", p)));
+    outputs.extend(map.map(|p| ("--map", p)));
+    for input in inputs {
+        let Input::Path(inp) = input else { continue };
+        let in_abs = absolute(inp);
+        for (what, out) in &outputs {
+            if same_file(inp, out) || absolute(out) == in_abs {
+                return Err(Error::Usage(format!(
+                    "{what} {} is the input; logscrub never writes over its input",
+                    out.display()
+                )));
+            }
+            if inp.is_dir() && absolute(out).starts_with(&in_abs) {
+                return Err(Error::Usage(format!(
+                    "{what} {} is inside the input folder {}; logscrub never writes into its input",
+                    out.display(),
+                    inp.display()
+                )));
+            }
+        }
+        if let Target::Folder(o) = target
+            && in_abs.starts_with(absolute(o))
+        {
+            return Err(Error::Usage(format!(
+                "input {} is inside the output folder {}",
+                inp.display(),
+                o.display()
+            )));
+        }
+    }
+    if let (Some(r), Some(m)) = (report, map)
+        && absolute(r) == absolute(m)
+    {
+        return Err(Error::Usage(
+            "--report and --map must be different files".into(),
+        ));
+    }
+    if let Some(r) = report
+        && let Target::File(o) = target
+        && absolute(r) == absolute(o)
+    {
+        return Err(Error::Usage(
+            "--report and -o must be different files".into(),
+        ));
+    }
+    if let Some(m) = map {
+        let in_output = match target {
+            Target::File(o) => absolute(m) == absolute(o),
+            Target::Folder(o) => absolute(m).starts_with(absolute(o)),
+            Target::Stdout | Target::Nothing => false,
+        };
+        if in_output {
+            return Err(Error::Usage(format!(
+                "--map {} would go into the output; it holds the original values and must stay apart",
+                m.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `p` made absolute, with its longest existing ancestor resolved (links,
+/// `..`) and the rest appended as written.
+fn absolute(p: &Path) -> PathBuf {
+    let base = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut rest = Vec::new();
+    let mut cur = base.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return base,
+        }
     }
 }
 

@@ -93,6 +93,17 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// A bundle, or a file in one, cannot be redacted: a hostile or damaged
+    /// archive, nesting too deep, binary content under `--binary fail`.
+    /// Nothing of the output file it belongs to was kept.
+    #[error("{}: {problem}", path.display())]
+    Bundle {
+        /// The file, redacted path (`support.zip/logs/a.log`).
+        path: PathBuf,
+        /// What is wrong, without any value.
+        problem: String,
+    },
+
     /// The run was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
@@ -128,6 +139,7 @@ impl Error {
             Error::Input { .. }
             | Error::LongLine { .. }
             | Error::Internal { .. }
+            | Error::Bundle { .. }
             | Error::Output { .. } => exit::INPUT,
             Error::Interrupted => exit::INTERRUPTED,
         }

@@ -21,6 +21,7 @@
 //! | [`engine`] | compiling rules into an immutable [`engine::Engine`]; finding spans | allocate output |
 //! | [`redact`] | applying spans to produce output bytes; pseudonyms | read or write files |
 //! | [`io`] | line-aligned chunking, the ordered parallel pipeline, atomic output files | know what a rule is |
+//! | [`bundle`] | folders, gzip, zip and tar in and out: walking, names, binary policy, bomb limits | hold a value outside the redactor |
 //! | [`report`] | counts per rule and per input | ever hold a matched value |
 //! | [`token`] | the `<LABEL-1f3a9c2d>` syntax | |
 //!
@@ -36,6 +37,7 @@
 // Nothing here needs unsafe; the crates we build on carry their own.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod cli;
 pub mod config;
 pub mod engine;
@@ -48,11 +50,11 @@ pub mod token;
 
 use std::fs::File;
 use std::io::{IsTerminal, Seek, SeekFrom, Write};
-use std::os::fd::AsFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use config::{Config, Input, LearnMode};
+use bundle::{Walker, plan};
+use config::{Config, Input, LearnMode, Target};
 use engine::Engine;
 use error::{Error, Result};
 use io::pipeline::Pipeline;
@@ -60,7 +62,7 @@ use io::sink::AtomicFile;
 use redact::Redactor;
 use redact::learn::{LearnState, Learner};
 use redact::pseudonym::Pseudonymizer;
-use report::Counts;
+use report::run::RunReport;
 use rules::RuleSet;
 
 /// Builds the redactor a run would use: rules loaded and compiled, key set.
@@ -77,9 +79,19 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
     Ok(redactor)
 }
 
-/// Redacts every input of `config` into its output. Returns the totals.
-pub fn run(config: &Config) -> Result<Counts> {
-    let redactor = Arc::new(build_redactor(config)?);
+/// Redacts every input of `config` into its target, then writes the
+/// `--report` and `--map` files. Returns what was done, file by file.
+///
+/// Writing to stdout, the first error ends the run and is returned. Writing
+/// files, each input file is done or failed on its own: failures are in the
+/// report's `errors`, and the others still complete.
+pub fn run(config: &Config) -> Result<RunReport> {
+    let start = std::time::Instant::now();
+    let mut redactor = build_redactor(config)?;
+    if config.map.is_some() {
+        redactor = redactor.with_map();
+    }
+    let redactor = Arc::new(redactor);
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
             .num_threads(config.threads)
@@ -97,57 +109,51 @@ pub fn run(config: &Config) -> Result<Counts> {
         pool,
         config.pipeline.clone(),
     );
-    let mut total = redactor.new_counts();
-    // Open every input first, so that a missing file fails the run before
-    // any output is written.
-    let mut sources = Vec::new();
-    for input in &config.inputs {
-        sources.push((input, open(input)?));
-    }
-    let run_one = |source: Source, name: &Path, out: &mut dyn Write, out_name: &Path| {
-        let mut learned = LearnState::default();
-        match source {
-            Source::Stdin => pipeline.run(
-                Box::new(std::io::stdin()),
-                name,
-                out,
-                out_name,
-                &mut learned,
-            ),
-            Source::File(mut f) => {
-                if config.learn == LearnMode::Auto {
-                    learned = learn_first(&learner, &mut f, name)?;
-                }
-                pipeline.run_scoped(&mut f, name, out, out_name, &mut learned)
-            }
-        }
+    let spill_dir = match &config.target {
+        Target::File(p) => match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        },
+        Target::Folder(p) => p.clone(),
+        Target::Stdout | Target::Nothing => std::env::temp_dir(),
     };
-    match &config.output {
-        Some(path) => {
-            let mut file = AtomicFile::create(path)?;
-            for (input, source) in sources {
-                total.add(&run_one(source, input.name(), &mut file, path)?);
-            }
-            file.commit()?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            for (input, source) in sources {
-                total.add(&run_one(source, input.name(), &mut lock, Path::new("-"))?);
-            }
-            lock.flush().map_err(|e| Error::Output {
-                path: "-".into(),
-                source: e,
-            })?;
-        }
+    let walker = Walker {
+        redactor: &redactor,
+        pipeline: &pipeline,
+        opts: &config.bundle,
+        spill_dir,
+        progress: None,
+        plain: config.target == Target::Stdout,
+        learn: config.learn,
+        learner: &learner,
+    };
+    let mut report = match &config.target {
+        Target::Stdout => plan::stream(&walker, &config.inputs)?,
+        target => plan::run(
+            &walker,
+            &config.inputs,
+            target,
+            config.threads,
+            config.progress,
+        )?,
+    };
+    report.check = config.check;
+    report.rule_ids = (0..redactor.engine().rule_count())
+        .map(|i| redactor.engine().rule(i as u32).id.clone())
+        .collect();
+    report.duration = start.elapsed();
+    if let Some(path) = &config.report {
+        write_whole(AtomicFile::create(path)?, &report.to_json())?;
     }
-    Ok(total)
+    if let (Some(path), Some(map)) = (&config.map, redactor.token_map()) {
+        write_whole(AtomicFile::create_private(path)?, &map.render())?;
+    }
+    Ok(report)
 }
 
 /// The first pass over a seekable input: learn every host name that the
 /// learning rules find, then rewind to where the input started.
-fn learn_first(learner: &Pipeline<Learner>, f: &mut File, name: &Path) -> Result<LearnState> {
+pub fn learn_first(learner: &Pipeline<Learner>, f: &mut File, name: &Path) -> Result<LearnState> {
     let err = |e| Error::Input {
         path: name.to_path_buf(),
         source: e,
@@ -159,41 +165,13 @@ fn learn_first(learner: &Pipeline<Learner>, f: &mut File, name: &Path) -> Result
     Ok(learned)
 }
 
-/// An opened input.
-enum Source {
-    /// A pipe or terminal: read once, as a stream.
-    Stdin,
-    /// A regular file (also stdin redirected from one).
-    File(File),
-}
-
-fn open(input: &Input) -> Result<Source> {
-    match input {
-        Input::Stdin => {
-            // `logscrub < app.log`: stdin is a file that can be read twice.
-            let file = std::io::stdin()
-                .as_fd()
-                .try_clone_to_owned()
-                .ok()
-                .map(File::from)
-                .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
-            Ok(file.map_or(Source::Stdin, Source::File))
-        }
-        Input::Path(p) => {
-            let err = |e| Error::Input {
-                path: p.clone(),
-                source: e,
-            };
-            let meta = std::fs::metadata(p).map_err(err)?;
-            if meta.is_dir() {
-                return Err(Error::Input {
-                    path: p.clone(),
-                    source: std::io::Error::other("is a folder"),
-                });
-            }
-            Ok(Source::File(File::open(p).map_err(err)?))
-        }
-    }
+/// Writes `bytes` to `file` and puts it in place.
+fn write_whole(mut file: AtomicFile, bytes: &[u8]) -> Result<()> {
+    file.write_all(bytes).map_err(|e| Error::Output {
+        path: file.path().to_path_buf(),
+        source: e,
+    })?;
+    file.commit()
 }
 
 /// True when the run would read an interactive terminal: then logscrub

@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Parser;
 
 use logscrub::cli::{Cli, Command, RulesCommand};
-use logscrub::config::Config;
+use logscrub::config::{Config, Target};
 use logscrub::error::{Error, Result, exit};
+use logscrub::report::run::RunReport;
 use logscrub::rules::{LoadOptions, RuleSet, check};
 
 fn main() -> ExitCode {
@@ -39,14 +40,18 @@ fn run(cli: &Cli) -> Result<i32> {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
         None => {
             let mut config = Config::from_cli(cli)?;
-            config.pipeline.interrupt = Some(interrupt_flag());
+            let interrupted = interrupt_flag();
+            config.set_interrupt(Arc::clone(&interrupted));
             if logscrub::reads_terminal(&config) {
                 return Err(Error::Usage(
                     "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
                 ));
             }
-            logscrub::run(&config)?;
-            Ok(exit::OK)
+            let report = logscrub::run(&config)?;
+            if interrupted.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            Ok(finish(&config, &report))
         }
     }
 }
@@ -65,6 +70,36 @@ fn interrupt_flag() -> Arc<AtomicBool> {
         }
     });
     flag
+}
+
+/// Tells what happened on stderr and picks the exit code: 3 if anything
+/// failed, else 1 if `--check` found something, else 0.
+fn finish(config: &Config, report: &RunReport) -> i32 {
+    let mut err = std::io::stderr().lock();
+    for f in &report.errors {
+        let _ = writeln!(err, "logscrub: {}", f.message);
+    }
+    if config.target == Target::Stdout {
+        // No summary around a pipe's data; but a file left out is said.
+        for l in &report.left_out {
+            let _ = writeln!(
+                err,
+                "logscrub: {}: left out ({}: {}); --binary scan redacts it as bytes",
+                l.path,
+                l.reason.key(),
+                l.reason.detail()
+            );
+        }
+    } else if !config.quiet {
+        let _ = write!(err, "{}", report.summary(10));
+    }
+    if !report.errors.is_empty() {
+        exit::INPUT
+    } else if config.check && report.has_findings() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
 }
 
 fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {

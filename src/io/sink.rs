@@ -6,7 +6,7 @@
 //! temporary file is deleted, so a failed run leaves no partial output.
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 pub struct AtomicFile {
     path: PathBuf,
     tmp: BufWriter<tempfile::NamedTempFile>,
+    private: bool,
 }
 
 impl AtomicFile {
@@ -35,7 +36,16 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: BufWriter::with_capacity(256 << 10, tmp),
+            private: false,
         })
+    }
+
+    /// Like [`AtomicFile::create`], for a file only its owner may read
+    /// (mode 0600 on Unix): the `--map` file.
+    pub fn create_private(path: &Path) -> Result<AtomicFile> {
+        let mut f = AtomicFile::create(path)?;
+        f.private = true;
+        Ok(f)
     }
 
     /// The final path.
@@ -52,11 +62,15 @@ impl AtomicFile {
         let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
         // Give the output the ordinary mode of a new file rather than the
-        // temporary file's owner-only one.
+        // temporary file's owner-only one, unless it is private.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644));
+            let mode = if self.private { 0o600 } else { 0o644 };
+            let set = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode));
+            if self.private {
+                set.map_err(err)?;
+            }
         }
         tmp.persist(&self.path).map_err(|e| err(e.error))?;
         Ok(())
@@ -74,6 +88,12 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.tmp.flush()
+    }
+}
+
+impl Seek for AtomicFile {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.tmp.seek(pos)
     }
 }
 

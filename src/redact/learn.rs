@@ -197,6 +197,62 @@ impl Learner {
     }
 }
 
+/// A learner that borrows its redactor, for text already in memory.
+pub struct LearnerRef<'a> {
+    redactor: &'a Redactor,
+}
+
+impl Learner {
+    /// A borrowing learner over `redactor`, for [`LearnerRef::learn_bytes`].
+    pub fn new_ref(redactor: &Redactor) -> LearnerRef<'_> {
+        LearnerRef { redactor }
+    }
+}
+
+impl LearnerRef<'_> {
+    /// The host names that `text` (whole lines) teaches.
+    pub fn learn_bytes(&self, text: &[u8]) -> LearnState {
+        let mut st = LearnState::default();
+        let engine = self
+            .redactor
+            .engine()
+            .learner()
+            .unwrap_or_else(|| self.redactor.engine());
+        let mut s = engine.scratch();
+        engine.scan(text, BlockState::default(), &mut s);
+        let mut tmp = Vec::new();
+        let mut learned = Vec::new();
+        for f in &s.findings {
+            learn_from(self.redactor, engine, f, text, &mut tmp, &mut learned);
+        }
+        for l in &learned {
+            st.learn(l);
+        }
+        st
+    }
+}
+
+/// Collects the names a learner-engine finding teaches, in the main
+/// engine's rule and label numbering.
+fn learn_from(
+    redactor: &Redactor,
+    engine: &Engine,
+    f: &crate::engine::Finding,
+    text: &[u8],
+    tmp: &mut Vec<u8>,
+    out: &mut Vec<Learned>,
+) {
+    if !engine.learns_finding(f) {
+        return;
+    }
+    let main = redactor.engine();
+    let Some(rule) = main.rule_index(&engine.rule(f.rule).id) else {
+        return;
+    };
+    let label = main.label_index(engine.label(f.label)).unwrap_or(0);
+    redactor.collect_learned(rule, label, &text[f.start..f.end], 0, tmp, out);
+}
+
 impl ChunkProcessor for Learner {
     type Scratch = Scratch;
     type State = BlockState;
@@ -227,27 +283,7 @@ impl ChunkProcessor for Learner {
         let mut learned = Vec::new();
         let mut tmp = Vec::new();
         for f in &s.findings {
-            // Rule indices of the learner engine differ from the main
-            // engine's: map through the rule id.
-            if !engine.learns_finding(f) {
-                continue;
-            }
-            let Some(main_rule) = self.redactor.engine().rule_index(&engine.rule(f.rule).id) else {
-                continue;
-            };
-            let label = self
-                .redactor
-                .engine()
-                .label_index(engine.label(f.label))
-                .unwrap_or(0);
-            self.redactor.collect_learned(
-                main_rule,
-                label,
-                &chunk[f.start..f.end],
-                0,
-                &mut tmp,
-                &mut learned,
-            );
+            learn_from(&self.redactor, engine, f, chunk, &mut tmp, &mut learned);
         }
         Redacted {
             bytes: out,

@@ -12,6 +12,7 @@
 //! so the output has exactly as many lines as the input.
 
 pub mod learn;
+pub mod map;
 pub mod pseudonym;
 
 use crate::engine::{BlockState, Engine, Scratch};
@@ -59,6 +60,8 @@ pub struct Redactor {
     pseudo: Pseudonymizer,
     /// Record learned host names (see [`learn`]).
     learning: bool,
+    /// `--map`: records each token's value; `None` costs nothing.
+    map: Option<map::TokenMap>,
 }
 
 /// Per-thread working memory of a [`Redactor`].
@@ -75,12 +78,25 @@ impl Redactor {
             engine,
             pseudo,
             learning: true,
+            map: None,
         }
     }
 
     /// Turns replacing learned host names on or off.
     pub fn set_learning(&mut self, on: bool) {
         self.learning = on;
+    }
+
+    /// This redactor, recording every token it writes and the value it
+    /// replaced, for `--map`.
+    pub fn with_map(mut self) -> Redactor {
+        self.map = Some(map::TokenMap::new());
+        self
+    }
+
+    /// The recorded tokens, when [`Redactor::with_map`] asked for them.
+    pub fn token_map(&self) -> Option<&map::TokenMap> {
+        self.map.as_ref()
     }
 
     /// The engine.
@@ -168,6 +184,7 @@ impl Redactor {
         tmp: &mut Vec<u8>,
         out: &mut Vec<u8>,
     ) {
+        let token_start = out.len();
         self.pseudo.write_token(
             self.engine.label(label),
             self.engine.normalize(rule),
@@ -175,6 +192,9 @@ impl Redactor {
             tmp,
             out,
         );
+        if let Some(map) = &self.map {
+            map.record(&out[token_start..], value);
+        }
     }
 
     /// Records the host name `value` (and its first label, when that reads

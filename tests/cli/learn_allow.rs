@@ -114,3 +114,18 @@ fn learning_off_redacts_only_reliable_positions() {
     assert!(!lines[1].contains("jira-prod-01"));
     assert_eq!(lines[2], "node jira-prod-01 ready");
 }
+
+#[test]
+fn stdin_redirected_from_a_file_is_read_like_a_file() {
+    let dir = tmpdir();
+    let input = write(dir.path(), "app.log", LEARN_LOG);
+    // A real redirection (`logscrub < app.log`), not a pipe.
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("logscrub"))
+        .env("LOGSCRUB_KEY", KEY)
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("jira-prod-01"), "{text}");
+}

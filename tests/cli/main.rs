@@ -1,10 +1,10 @@
 //! The command-line tests: one binary, one module per topic.
 //!
 //! Known gaps, to be covered by later work:
-//! - TODO(test): archives and folders as input (support bundles).
-//! - TODO(test): Ctrl-C leaves no partial output file.
+//! - TODO(test): the progress bar on a terminal (tested by hand under `script`).
 
 mod basics;
+mod bundles;
 mod golden;
 mod hostile;
 mod keys;
