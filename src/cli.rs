@@ -163,6 +163,13 @@ pub struct Cli {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// When to colour messages on stderr: auto, always or never.
+    ///
+    /// auto colours a terminal unless NO_COLOR is set. Redacted data on
+    /// stdout is never coloured.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+
     /// Subcommands.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -179,12 +186,71 @@ pub enum Binary {
     Scan,
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// Colour a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorWhen {
+    /// The `--color` value given in `args`, if any (read before clap parses
+    /// them, so that clap's own messages follow it).
+    pub fn from_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Option<ColorWhen> {
+        let mut it = args.into_iter();
+        let mut value = None;
+        while let Some(a) = it.next() {
+            let a = a.to_string_lossy().into_owned();
+            if a == "--" {
+                break;
+            }
+            if let Some(v) = a.strip_prefix("--color=") {
+                value = Some(v.to_owned());
+            } else if a == "--color" {
+                value = it.next().map(|v| v.to_string_lossy().into_owned());
+            }
+        }
+        match value.as_deref() {
+            Some("always") => Some(ColorWhen::Always),
+            Some("never") => Some(ColorWhen::Never),
+            Some("auto") => Some(ColorWhen::Auto),
+            _ => None,
+        }
+    }
+
+    /// The matching clap setting; `auto` also honours NO_COLOR.
+    pub fn to_clap(self) -> clap::ColorChoice {
+        match self {
+            ColorWhen::Always => clap::ColorChoice::Always,
+            ColorWhen::Never => clap::ColorChoice::Never,
+            ColorWhen::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+                clap::ColorChoice::Never
+            }
+            ColorWhen::Auto => clap::ColorChoice::Auto,
+        }
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List or check the rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example: `logscrub completions bash > /etc/bash_completion.d/logscrub`.
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `logscrub man > logscrub.1`.
+    Man,
 }
 
 /// `logscrub rules ...`
@@ -235,6 +301,24 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn color_is_found_before_parsing() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            ColorWhen::from_args(args(&["logscrub", "--color=never"])),
+            Some(ColorWhen::Never)
+        );
+        assert_eq!(
+            ColorWhen::from_args(args(&["logscrub", "--color", "always", "x"])),
+            Some(ColorWhen::Always)
+        );
+        assert_eq!(
+            ColorWhen::from_args(args(&["logscrub", "--", "--color=never"])),
+            None
+        );
+        assert_eq!(ColorWhen::from_args(args(&["logscrub", "x.log"])), None);
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use logscrub::cli::{Cli, Command, RulesCommand};
+use logscrub::cli::{Cli, ColorWhen, Command, RulesCommand};
 use logscrub::config::{Config, Target};
 use logscrub::error::{Error, Result, exit};
 use logscrub::report::run::RunReport;
@@ -23,7 +23,12 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("logscrub: internal error{at}; please report it");
     }));
-    let cli = Cli::parse();
+    let color = ColorWhen::from_args(std::env::args_os()).unwrap_or(ColorWhen::Auto);
+    let matches = Cli::command().color(color.to_clap()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let code = match run(&cli) {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => exit::OK,
@@ -38,6 +43,21 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
+        Some(Command::Completions { shell }) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "logscrub", &mut out);
+            Ok(exit::OK)
+        }
+        Some(Command::Man) => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::Output {
+                    path: "-".into(),
+                    source: e,
+                })?;
+            Ok(exit::OK)
+        }
         None => {
             let mut config = Config::from_cli(cli)?;
             let interrupted = interrupt_flag();

@@ -271,3 +271,37 @@ fn broken_pipe_is_quiet_success() {
     assert!(status.success(), "status {status:?}, stderr {stderr}");
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn man_page_and_completions_come_from_the_cli_definition() {
+    let man = logscrub().arg("man").output().unwrap();
+    assert!(man.status.success());
+    let man = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        man.contains(".TH logscrub 1") && man.contains(r"\-\-max\-line\-bytes"),
+        "{man}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let out = logscrub().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        assert!(contains(&out.stdout, b"key-file"), "{shell}");
+    }
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let esc = |args: &[&str], no_color: bool| {
+        let mut cmd = logscrub();
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        contains(&out.stderr, b"\x1b[")
+    };
+    assert!(esc(&["--color", "always", "--nope"], false));
+    assert!(!esc(&["--color", "never", "--nope"], false));
+    // On a pipe, auto means no colour.
+    assert!(!esc(&["--nope"], false));
+    assert!(!esc(&["--color=auto", "--nope"], true));
+}
