@@ -15,7 +15,9 @@ pub mod learn;
 pub mod map;
 pub mod pseudonym;
 
-use crate::engine::{BlockState, Engine, Scratch};
+use std::ops::Range;
+
+use crate::engine::{BlockState, Engine, Finding, Scratch};
 use crate::io::pipeline::ChunkProcessor;
 use crate::report::Counts;
 use learn::LearnState;
@@ -69,6 +71,33 @@ pub struct Redactor {
 pub struct RedactScratch {
     engine: Scratch,
     tmp: Vec<u8>,
+    /// What the last [`Redactor::emit`] did.
+    log: EmitLog,
+    /// A line being settled, and the next round of it.
+    line: Vec<u8>,
+    next: Vec<u8>,
+}
+
+/// Where [`Redactor::emit`] changed its output.
+#[derive(Debug, Default)]
+struct EmitLog {
+    /// Output range of each changed line, its newline excluded.
+    changed: Vec<Range<usize>>,
+    /// Per finding: its end in the input, and its token's end in the output.
+    anchors: Vec<(usize, usize)>,
+}
+
+/// Where input offset `at` lands in the output of an [`Redactor::emit`] that
+/// left `anchors`; `at` is never inside a finding (it is the end of a token
+/// of an earlier round, and tokens are not matched again).
+fn moved(at: usize, anchors: &[(usize, usize)]) -> usize {
+    match anchors.partition_point(|&(end, _)| end <= at) {
+        0 => at,
+        i => {
+            let (end, out) = anchors[i - 1];
+            out + (at - end)
+        }
+    }
 }
 
 impl Redactor {
@@ -109,6 +138,9 @@ impl Redactor {
         RedactScratch {
             engine: self.engine.scratch(),
             tmp: Vec::new(),
+            log: EmitLog::default(),
+            line: Vec::new(),
+            next: Vec::new(),
         }
     }
 
@@ -119,6 +151,13 @@ impl Redactor {
 
     /// Redacts `hay` (whole lines; the last may lack its newline) into `out`,
     /// adding to `counts`. Returns the output and the block state after `hay`.
+    ///
+    /// The result is settled: redacting it again changes nothing. Rules judge
+    /// a value by its neighbours, and a neighbour replaced by a token can
+    /// turn a rejected candidate into a clear one (an address glued to an
+    /// e-mail address, `2001:db8::a3it@host`, is only an address once the
+    /// e-mail is gone), so lines that changed are scanned again until they
+    /// stop changing.
     pub fn redact(
         &self,
         hay: &[u8],
@@ -132,37 +171,16 @@ impl Redactor {
         let newlines = memchr::memchr_iter(b'\n', hay).count() as u64;
         counts.lines += newlines + u64::from(hay.last().is_some_and(|&c| c != b'\n'));
         counts.bytes_in += hay.len() as u64;
-        let findings = &s.engine.findings;
         let mut learned = Vec::new();
-        if findings.is_empty() {
+        if s.engine.findings.is_empty() {
             out.extend_from_slice(hay);
         } else {
-            out.reserve(hay.len() + findings.len() * 8);
-            let mut pos = 0;
-            let mut changed_until = 0;
-            for f in findings {
-                out.extend_from_slice(&hay[pos..f.start]);
-                if f.start >= changed_until {
-                    counts.lines_changed += 1;
-                    changed_until = memchr::memchr(b'\n', &hay[f.start..])
-                        .map_or(hay.len(), |i| f.start + i + 1);
-                }
-                self.write_token(f.rule, f.label, &hay[f.start..f.end], &mut s.tmp, &mut out);
-                if self.learning && self.engine.learns_finding(f) {
-                    let at = out.len();
-                    self.collect_learned(
-                        f.rule,
-                        f.label,
-                        &hay[f.start..f.end],
-                        at,
-                        &mut s.tmp,
-                        &mut learned,
-                    );
-                }
-                counts.per_rule[f.rule as usize] += 1;
-                pos = f.end;
-            }
-            out.extend_from_slice(&hay[pos..]);
+            let findings = std::mem::take(&mut s.engine.findings);
+            self.emit(hay, &findings, s, &mut out, counts, &mut learned, true);
+            s.engine.findings = findings;
+            let changed = std::mem::take(&mut s.log.changed);
+            self.settle(&mut out, &changed, s, counts, &mut learned);
+            s.log.changed = changed;
         }
         counts.bytes_out += out.len() as u64;
         (
@@ -172,6 +190,152 @@ impl Redactor {
             },
             end_state,
         )
+    }
+
+    /// Appends `hay` to `out` with `findings` (sorted, disjoint, offsets in
+    /// `hay`) replaced by tokens; learned names get their offsets in `out`.
+    /// `log` receives the output range of each changed line (its newline
+    /// excluded) and where each finding's end landed in `out`. `first` counts
+    /// the changed lines (later rounds change lines already counted).
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        hay: &[u8],
+        findings: &[Finding],
+        s: &mut RedactScratch,
+        out: &mut Vec<u8>,
+        counts: &mut Counts,
+        learned: &mut Vec<Learned>,
+        first: bool,
+    ) {
+        let log = &mut s.log;
+        log.changed.clear();
+        log.anchors.clear();
+        out.reserve(hay.len() + findings.len() * 8);
+        let mut pos = 0;
+        let mut line_end = 0; // end of the current changed line in `hay`
+        for f in findings {
+            if f.start > line_end || log.changed.is_empty() {
+                if let Some(last) = log.changed.last_mut() {
+                    last.end = out.len() + (line_end - pos);
+                }
+                let line_start = memchr::memrchr(b'\n', &hay[..f.start]).map_or(0, |i| i + 1);
+                line_end =
+                    memchr::memchr(b'\n', &hay[f.start..]).map_or(hay.len(), |i| f.start + i);
+                log.changed.push(out.len() + (line_start - pos)..0);
+                counts.lines_changed += u64::from(first);
+            }
+            out.extend_from_slice(&hay[pos..f.start]);
+            let value = &hay[f.start..f.end];
+            self.write_token(f.rule, f.label, value, &mut s.tmp, out);
+            if self.learning && self.engine.learns_finding(f) {
+                self.collect_learned(f.rule, f.label, value, out.len(), &mut s.tmp, learned);
+            }
+            counts.per_rule[f.rule as usize] += 1;
+            log.anchors.push((f.end, out.len()));
+            if f.end > line_end {
+                // A finding over several lines (not made by the default
+                // rules) makes them one changed range.
+                line_end = memchr::memchr(b'\n', &hay[f.end..]).map_or(hay.len(), |i| f.end + i);
+            }
+            pos = f.end;
+        }
+        if let Some(last) = log.changed.last_mut() {
+            last.end = out.len() + (line_end - pos);
+        }
+        out.extend_from_slice(&hay[pos..]);
+    }
+
+    /// Scans the `changed` lines of `out` again, and again, until no rule
+    /// finds anything more in them, then splices the new lines into `out`
+    /// and moves the offsets of `learned` names with them.
+    fn settle(
+        &self,
+        out: &mut Vec<u8>,
+        changed: &[Range<usize>],
+        s: &mut RedactScratch,
+        counts: &mut Counts,
+        learned: &mut Vec<Learned>,
+    ) {
+        // The rebuilt output, made only once a line actually changes again.
+        let mut rebuilt: Option<Vec<u8>> = None;
+        let mut copied = 0; // bytes of `out` handled so far
+        let mut delta = 0isize; // how far bytes after `copied` have moved
+        let mut next_learned = 0; // first entry of `learned` not yet moved
+        let mut line = std::mem::take(&mut s.line);
+        let mut next = std::mem::take(&mut s.next);
+        let mut fresh: Vec<Learned> = Vec::new();
+        for r in changed {
+            let mut rounds = 0;
+            line.clear();
+            line.extend_from_slice(&out[r.clone()]);
+            // The learned names whose tokens are on this line, in `line`
+            // offsets; those before it move with what came before.
+            while next_learned < learned.len() && learned[next_learned].at <= r.start {
+                let l = &mut learned[next_learned];
+                l.at = l.at.saturating_add_signed(delta);
+                next_learned += 1;
+            }
+            let mine = next_learned
+                ..next_learned + learned[next_learned..].partition_point(|l| l.at <= r.end);
+            for l in &mut learned[mine.clone()] {
+                l.at -= r.start;
+            }
+            let fresh_from = fresh.len();
+            loop {
+                self.engine
+                    .scan(&line, BlockState::default(), &mut s.engine);
+                if s.engine.findings.is_empty() {
+                    break;
+                }
+                rounds += 1;
+                // Tokens are never matched again, so each round replaces raw
+                // bytes for good and the loop ends; the bound is a backstop.
+                assert!(rounds < 64, "redaction of a line does not settle");
+                let findings = std::mem::take(&mut s.engine.findings);
+                let known = fresh.len();
+                next.clear();
+                self.emit(&line, &findings, s, &mut next, counts, &mut fresh, false);
+                s.engine.findings = findings;
+                let anchors = &s.log.anchors;
+                for l in learned[mine.clone()]
+                    .iter_mut()
+                    .chain(&mut fresh[fresh_from..known])
+                {
+                    l.at = moved(l.at, anchors);
+                }
+                std::mem::swap(&mut line, &mut next);
+            }
+            let base = r.start.saturating_add_signed(delta);
+            for l in learned[mine.clone()]
+                .iter_mut()
+                .chain(&mut fresh[fresh_from..])
+            {
+                l.at += base;
+            }
+            next_learned = mine.end;
+            if rounds == 0 {
+                continue;
+            }
+            let buf = rebuilt.get_or_insert_with(|| Vec::with_capacity(out.len() + 64));
+            buf.extend_from_slice(&out[copied..r.start]);
+            buf.extend_from_slice(&line);
+            copied = r.end;
+            delta = buf.len() as isize - copied as isize;
+        }
+        for l in &mut learned[next_learned..] {
+            l.at = l.at.saturating_add_signed(delta);
+        }
+        if let Some(mut buf) = rebuilt {
+            buf.extend_from_slice(&out[copied..]);
+            *out = buf;
+        }
+        s.line = line;
+        s.next = next;
+        if !fresh.is_empty() {
+            learned.extend(fresh);
+            learned.sort_by_key(|l| l.at);
+        }
     }
 
     /// Appends the token for `value` as found by rule `rule` with label
