@@ -374,36 +374,47 @@ impl Engine {
         s.findings.clear();
         s.protected.clear();
         let end_state = self.scan_blocks(hay, start, s, true);
-        if let Some(ac) = &self.keyword_ac {
-            self.collect_candidates(ac, hay, s);
-            for slot in 0..self.keyword_rules.len() {
-                if s.cands[slot].is_empty() {
-                    continue;
-                }
-                let ranges = std::mem::take(&mut s.cands[slot]);
-                let ri = self.keyword_rules[slot];
-                for r in &ranges {
-                    self.run_rule(ri, hay, r.clone(), s);
-                }
-                s.cands[slot] = ranges;
+        self.select(hay, s);
+        for slot in 0..self.keyword_rules.len() {
+            let ranges = std::mem::take(&mut s.cands[slot]);
+            for r in &ranges {
+                self.run_rule(self.keyword_rules[slot], hay, r.clone(), s);
             }
+            s.cands[slot] = ranges;
         }
-        if self.gate.is_some() {
-            self.gate_lines(hay, s);
-            for (i, &ri) in self.always_rules.iter().enumerate() {
-                let ranges = std::mem::take(&mut s.gated[i]);
-                for r in &ranges {
-                    self.run_rule(ri, hay, r.clone(), s);
-                }
-                s.gated[i] = ranges;
+        for (i, &ri) in self.always_rules.iter().enumerate() {
+            let ranges = std::mem::take(&mut s.gated[i]);
+            for r in &ranges {
+                self.run_rule(ri, hay, r.clone(), s);
             }
-        } else {
-            for &ri in &self.always_rules {
-                self.run_rule(ri, hay, 0..hay.len(), s);
-            }
+            s.gated[i] = ranges;
         }
         spans::merge(&mut s.findings);
         end_state
+    }
+
+    /// Candidate selection alone: which lines each rule will run on (the
+    /// keyword scan and the gate). Returns the bytes of candidate lines over
+    /// all rules; the benchmarks time this stage with it.
+    pub fn select(&self, hay: &[u8], s: &mut Scratch) -> usize {
+        match &self.keyword_ac {
+            Some(ac) => self.collect_candidates(ac, hay, s),
+            None => s.cands.iter_mut().for_each(Vec::clear),
+        }
+        if self.gate.is_some() {
+            self.gate_lines(hay, s);
+        } else {
+            for g in &mut s.gated {
+                g.clear();
+                g.push(0..hay.len());
+            }
+        }
+        s.cands
+            .iter()
+            .chain(&s.gated)
+            .flatten()
+            .map(|r| r.len())
+            .sum()
     }
 
     /// The block state after `hay`, without collecting findings: what the
