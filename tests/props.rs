@@ -121,6 +121,8 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
         // Values glued to others (found by fuzzing): half an address is
         // only recognisable once its neighbour is a token.
         Just(b"2001:db8:4f2a:17::a3it@bitbucket.acme.lan".to_vec()),
+        Just(b"Oct  1 12:00:00 xhost-01 sshd[1]: x".to_vec()),
+        Just(b"2001:db8:77::xhost-01".to_vec()),
         prop::collection::vec(any::<u8>(), 0..12),
         "[ -~]{0,16}".prop_map(String::into_bytes),
     ]
@@ -249,4 +251,19 @@ fn a_value_glued_to_another_is_redacted_in_one_run() {
     assert!(text.contains("<IPV6-"), "{text}");
     assert_eq!(count(&once, b'\n'), 2);
     assert_eq!(run(&once, 2, 1 << 20), once, "a second run changed {text}");
+}
+
+/// The same for a learned name: once `xhost-01` (learned from the syslog
+/// host column) is a token, the address it was glued to is recognisable,
+/// and is redacted in the same run.
+#[test]
+fn a_value_glued_to_a_learned_name_is_redacted_in_one_run() {
+    let input = b"Oct  1 12:00:00 xhost-01 sshd[1]: x\npeer 2001:db8:77::xhost-01 done\n";
+    for chunk in [8, 1 << 20] {
+        let once = run(input, 2, chunk);
+        let text = String::from_utf8_lossy(&once);
+        assert!(!text.contains("2001:db8"), "{text}");
+        assert!(!text.contains("xhost"), "{text}");
+        assert_eq!(run(&once, 2, chunk), once, "a second run changed {text}");
+    }
 }

@@ -37,6 +37,8 @@ pub struct LearnState {
     names: HashMap<Vec<u8>, (u32, u32)>,
     matcher: Option<(AhoCorasick, Vec<Vec<u8>>)>,
     stale: bool,
+    /// Working memory to settle lines changed here (made on first use).
+    scratch: Option<Box<super::RedactScratch>>,
 }
 
 impl LearnState {
@@ -121,6 +123,7 @@ pub fn apply(
     let mut pos = 0;
     let mut changed_until = 0;
     let mut tmp = Vec::new();
+    let mut token_ends = Vec::new();
     for m in ac.find_iter(hay.as_slice()) {
         let (s, e) = (m.start(), m.end());
         let name = &pattern_names[m.pattern().as_usize()];
@@ -134,6 +137,7 @@ pub fn apply(
         let buf = out.get_or_insert_with(|| Vec::with_capacity(hay.len() + 64));
         buf.extend_from_slice(&hay[pos..s]);
         r.write_token(rule, label, &hay[s..e], &mut tmp, buf);
+        token_ends.push(buf.len());
         counts.per_rule[rule as usize] += 1;
         if s >= changed_until {
             let line_start = memchr::memrchr(b'\n', &hay[..s]).map_or(0, |i| i + 1);
@@ -147,10 +151,34 @@ pub fn apply(
     }
     if let Some(mut buf) = out {
         buf.extend_from_slice(&hay[pos..]);
+        // A name that became a token can unblock its neighbour, as any
+        // finding can (see `Redactor::redact`): settle those lines too.
+        let changed = lines_of(&buf, &token_ends);
+        let scratch = st.scratch.get_or_insert_with(|| Box::new(r.scratch()));
+        let mut later = Vec::new();
+        r.settle(&mut buf, &changed, scratch, counts, &mut later);
+        for l in &later {
+            st.learn(l);
+        }
         counts.bytes_out = counts.bytes_out + buf.len() as u64 - hay.len() as u64;
         red.bytes = buf;
     }
     red
+}
+
+/// The ranges (newline excluded) of the lines holding the offsets `at`,
+/// which are sorted; each line once.
+fn lines_of(buf: &[u8], at: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
+    for &a in at {
+        if lines.last().is_some_and(|l| a <= l.end) {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &buf[..a]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &buf[a..]).map_or(buf.len(), |i| a + i);
+        lines.push(start..end);
+    }
+    lines
 }
 
 /// Not part of a longer word, dotted name or hyphenated name.
