@@ -23,23 +23,61 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use super::{Learned, Redacted, Redactor};
 use crate::engine::{BlockState, Engine, Scratch};
 use crate::io::pipeline::ChunkProcessor;
 use crate::report::Counts;
 
-/// Host names known so far in one input, and a matcher for them.
+/// Host names known so far in one input, and matchers for them.
+///
+/// A stream can teach hundreds of thousands of names, a few per chunk, and
+/// this runs in the pipeline's one ordered stage: rebuilding one automaton
+/// over all names for every chunk made that stage the bottleneck (quadratic
+/// in the number of names). So the names sit in two automata: `settled`,
+/// rebuilt only once [`RECENT_MAX`] names have come since, and `recent`, the
+/// few newest, rebuilt when they change. Their mentions are merged into one
+/// choice that depends only on the set of names, not on how it is split
+/// (which depends on chunk boundaries).
 #[derive(Debug, Default)]
 pub struct LearnState {
     /// Name (lower case) → (rule, label) that found it.
     names: HashMap<Vec<u8>, (u32, u32)>,
-    matcher: Option<(AhoCorasick, Vec<Vec<u8>>)>,
+    settled: Option<Matcher>,
+    /// Names not in `settled` yet.
+    recent_names: Vec<Vec<u8>>,
+    recent: Option<Matcher>,
     stale: bool,
     /// Working memory to settle lines changed here (made on first use).
     scratch: Option<Box<super::RedactScratch>>,
 }
+
+/// An automaton over some names, and the names by pattern id.
+#[derive(Debug)]
+struct Matcher {
+    ac: AhoCorasick,
+    names: Vec<Vec<u8>>,
+}
+
+impl Matcher {
+    fn build(mut names: Vec<Vec<u8>>) -> Option<Matcher> {
+        if names.is_empty() {
+            return None;
+        }
+        names.sort();
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .ok()
+            .map(|ac| Matcher { ac, names })
+    }
+}
+
+/// How many names wait in the small automaton before all names are built
+/// into the large one.
+const RECENT_MAX: usize = 4096;
 
 impl LearnState {
     /// Number of names learned.
@@ -57,23 +95,86 @@ impl LearnState {
             return false;
         }
         self.names.insert(l.name.clone(), (l.rule, l.label));
+        self.recent_names.push(l.name.clone());
         self.stale = true;
         true
     }
 
-    fn matcher(&mut self) -> Option<&(AhoCorasick, Vec<Vec<u8>>)> {
-        if self.stale {
-            let mut names: Vec<Vec<u8>> = self.names.keys().cloned().collect();
-            names.sort();
-            self.matcher = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&names)
-                .ok()
-                .map(|ac| (ac, names));
-            self.stale = false;
+    /// Brings the automata up to date with the names.
+    fn refresh(&mut self) {
+        if !self.stale {
+            return;
         }
-        self.matcher.as_ref()
+        if self.recent_names.len() >= RECENT_MAX {
+            self.settled = Matcher::build(self.names.keys().cloned().collect());
+            self.recent_names.clear();
+            self.recent = None;
+        } else {
+            self.recent = Matcher::build(self.recent_names.clone());
+        }
+        self.stale = false;
+    }
+
+    /// The bare mentions of known names in `hay`, in order and disjoint:
+    /// from each position, the longest name that counts as a mention there
+    /// (see [`Matcher::next_mention`]), taken from whichever automaton has
+    /// the earlier (then longer) one.
+    fn mentions<'a>(
+        &'a self,
+        hay: &[u8],
+        new_here: &HashMap<Vec<u8>, usize>,
+    ) -> Vec<(usize, usize, &'a [u8])> {
+        let tiers: Vec<&Matcher> = [&self.settled, &self.recent]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut next: Vec<Option<(usize, usize, &[u8])>> = tiers
+            .iter()
+            .map(|m| m.next_mention(hay, 0, new_here))
+            .collect();
+        let mut found = Vec::new();
+        loop {
+            let best = next
+                .iter()
+                .flatten()
+                .min_by_key(|&&(s, e, _)| (s, std::cmp::Reverse(e)))
+                .copied();
+            let Some(m) = best else { break };
+            found.push(m);
+            for (t, n) in tiers.iter().zip(&mut next) {
+                if n.is_some_and(|(s, _, _)| s < m.1) {
+                    *n = t.next_mention(hay, m.1, new_here);
+                }
+            }
+        }
+        found
+    }
+}
+
+impl Matcher {
+    /// The first mention at or after `from`: the leftmost, longest match
+    /// that is a whole word, outside any token, and not before the point
+    /// where a name new in this chunk was learned. A match that fails is
+    /// passed over by one byte only, so it hides no shorter or later one.
+    fn next_mention<'a>(
+        &'a self,
+        hay: &[u8],
+        mut from: usize,
+        new_here: &HashMap<Vec<u8>, usize>,
+    ) -> Option<(usize, usize, &'a [u8])> {
+        while from < hay.len() {
+            let hit = self.ac.find(Input::new(hay).range(from..))?;
+            let (s, e) = (hit.start(), hit.end());
+            let name = self.names[hit.pattern().as_usize()].as_slice();
+            if whole_word(hay, s, e)
+                && !inside_token(hay, s)
+                && new_here.get(name).is_none_or(|&at| s >= at)
+            {
+                return Some((s, e, name));
+            }
+            from = s + 1;
+        }
+        None
     }
 }
 
@@ -114,26 +215,15 @@ pub fn apply(
             *at = (*at).min(l.at);
         }
     }
-    let names = st.names.clone();
-    let Some((ac, pattern_names)) = st.matcher() else {
-        return red;
-    };
+    st.refresh();
     let hay = &red.bytes;
     let mut out: Option<Vec<u8>> = None;
     let mut pos = 0;
     let mut changed_until = 0;
     let mut tmp = Vec::new();
     let mut token_ends = Vec::new();
-    for m in ac.find_iter(hay.as_slice()) {
-        let (s, e) = (m.start(), m.end());
-        let name = &pattern_names[m.pattern().as_usize()];
-        if !whole_word(hay, s, e) || inside_token(hay, s) {
-            continue;
-        }
-        if new_here.get(name).is_some_and(|&at| s < at) {
-            continue;
-        }
-        let (rule, label) = names[name];
+    for (s, e, name) in st.mentions(hay, &new_here) {
+        let (rule, label) = st.names[name];
         let buf = out.get_or_insert_with(|| Vec::with_capacity(hay.len() + 64));
         buf.extend_from_slice(&hay[pos..s]);
         r.write_token(rule, label, &hay[s..e], &mut tmp, buf);
@@ -353,5 +443,46 @@ mod tests {
         for n in ["jira", "combo", "SERVER"] {
             assert!(!machine_like(n.as_bytes()), "{n}");
         }
+    }
+
+    fn learned(name: &str) -> Learned {
+        Learned {
+            at: 0,
+            name: name.as_bytes().to_vec(),
+            rule: 0,
+            label: 0,
+        }
+    }
+
+    fn mentions_of(st: &mut LearnState, hay: &[u8]) -> Vec<String> {
+        st.refresh();
+        st.mentions(hay, &HashMap::new())
+            .into_iter()
+            .map(|(s, e, _)| String::from_utf8_lossy(&hay[s..e]).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn names_in_both_automata_are_found_and_split_does_not_matter() {
+        let hay = b"to db-7.acme.lan, db-7 and web-9 (db-7.acme.lan.) web-9x WEB-9";
+        let want = ["db-7.acme.lan", "db-7", "web-9", "db-7.acme.lan", "WEB-9"];
+        // One automaton for everything.
+        let mut one = LearnState::default();
+        for n in ["db-7", "db-7.acme.lan", "web-9"] {
+            one.learn(&learned(n));
+        }
+        assert_eq!(mentions_of(&mut one, hay), want);
+        // The same names split: `db-7` and fillers in the large automaton,
+        // the rest in the small one.
+        let mut two = LearnState::default();
+        two.learn(&learned("db-7"));
+        for i in 0..RECENT_MAX {
+            two.learn(&learned(&format!("filler-{i}")));
+        }
+        two.refresh();
+        assert!(two.settled.is_some() && two.recent_names.is_empty());
+        two.learn(&learned("db-7.acme.lan"));
+        two.learn(&learned("web-9"));
+        assert_eq!(mentions_of(&mut two, hay), want);
     }
 }
