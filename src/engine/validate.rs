@@ -391,6 +391,20 @@ pub fn user_name(value: &[u8]) -> bool {
     !NOBODY.iter().any(|w| v.eq_ignore_ascii_case(w))
 }
 
+/// A shell or environment variable name as people write them: a letter or
+/// `_` first, then letters, digits and `_`, in one case (`DB_PASSWORD`,
+/// `pass`). A password that merely starts with `$` is mixed-case or starts
+/// with a digit (`$VRhuMz62HSX6`, `$988QE8P2EN`) and is no placeholder.
+fn shell_variable(name: &[u8]) -> bool {
+    let word = name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let starts = name
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+    let upper = name.iter().any(u8::is_ascii_uppercase);
+    let lower = name.iter().any(u8::is_ascii_lowercase);
+    word && starts && !(upper && lower)
+}
+
 /// Placeholders and already-masked values, which stay as they are.
 pub fn is_placeholder(value: &[u8]) -> bool {
     let v = trim_quotes(value);
@@ -430,10 +444,7 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         || v.starts_with(b"{{")
         || v.starts_with(b"%(")
         || v == b"%s"
-        || (first == b'$'
-            && v[1..]
-                .iter()
-                .all(|c| c.is_ascii_alphanumeric() || *c == b'_'))
+        || (first == b'$' && shell_variable(&v[1..]))
     {
         return true;
     }
@@ -603,11 +614,21 @@ mod tests {
             "null",
             "\"\"",
             "$PASS",
+            "$DB_PASSWORD_2",
+            "$password",
             "android.os.BinderProxy@2bd79ce",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
-        for s in ["hunter2", "S3cr3t!", "[abc", "x1y2"] {
+        for s in [
+            "hunter2",
+            "S3cr3t!",
+            "[abc",
+            "x1y2",
+            "$VRhuMz62HSX6SQCjGydS",
+            "$988QE8P2EN",
+            "$r7TSmZI4O_",
+        ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
     }

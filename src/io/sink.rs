@@ -4,6 +4,10 @@
 //! folder and renamed into place only when complete ([`AtomicFile::commit`]).
 //! Dropped without a commit (an error, a panic, Ctrl-C unwinding), the
 //! temporary file is deleted, so a failed run leaves no partial output.
+//!
+//! A destination that exists and is not a regular file (`/dev/null`, a
+//! named pipe, a terminal) is written in place: renaming over it would
+//! replace the device with a plain file.
 
 use std::fs;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -14,28 +18,50 @@ use crate::error::{Error, Result};
 /// A file that appears at its path only once committed.
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: BufWriter<tempfile::NamedTempFile>,
+    out: Target,
     private: bool,
+}
+
+/// Where the bytes go until the commit.
+enum Target {
+    /// A temporary file beside the destination, renamed over it.
+    Temp(BufWriter<tempfile::NamedTempFile>),
+    /// The destination itself, a device or pipe that cannot be replaced.
+    Direct(BufWriter<fs::File>),
+}
+
+/// True when `path` exists and is something other than a regular file or a
+/// folder (after following links): a character device, a FIFO, a socket.
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl AtomicFile {
     /// Starts writing `path` (its folder must exist).
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
+        let err = |e: io::Error| Error::Output {
+            path: path.to_path_buf(),
+            source: e,
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".logscrub-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::Output {
-                path: path.to_path_buf(),
-                source: e,
-            })?;
+        const BUF: usize = 256 << 10;
+        let out = if is_special(path) {
+            let file = fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+            Target::Direct(BufWriter::with_capacity(BUF, file))
+        } else {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".logscrub-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(err)?;
+            Target::Temp(BufWriter::with_capacity(BUF, tmp))
+        };
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp: BufWriter::with_capacity(256 << 10, tmp),
+            out,
             private: false,
         })
     }
@@ -53,13 +79,17 @@ impl AtomicFile {
         &self.path
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place (a device or pipe is
+    /// only flushed).
     pub fn commit(self) -> Result<()> {
         let err = |e: io::Error| Error::Output {
             path: self.path.clone(),
             source: e,
         };
-        let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
+        let tmp = match self.out {
+            Target::Direct(mut w) => return w.flush().map_err(err),
+            Target::Temp(w) => w.into_inner().map_err(|e| err(e.into_error()))?,
+        };
         tmp.as_file().sync_all().map_err(err)?;
         // Give the output the ordinary mode of a new file rather than the
         // temporary file's owner-only one, unless it is private.
@@ -79,21 +109,33 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.tmp.write(buf)
+        match &mut self.out {
+            Target::Temp(w) => w.write(buf),
+            Target::Direct(w) => w.write(buf),
+        }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.tmp.write_all(buf)
+        match &mut self.out {
+            Target::Temp(w) => w.write_all(buf),
+            Target::Direct(w) => w.write_all(buf),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.tmp.flush()
+        match &mut self.out {
+            Target::Temp(w) => w.flush(),
+            Target::Direct(w) => w.flush(),
+        }
     }
 }
 
 impl Seek for AtomicFile {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.tmp.seek(pos)
+        match &mut self.out {
+            Target::Temp(w) => w.seek(pos),
+            Target::Direct(w) => w.seek(pos),
+        }
     }
 }
 
@@ -120,5 +162,31 @@ mod tests {
         f.write_all(b"partial").unwrap();
         drop(f);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A named pipe gets the bytes and stays a pipe (as `/dev/null` stays a
+    /// device: renaming a file over it would break the whole machine).
+    #[cfg(unix)]
+    #[test]
+    fn fifo_is_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo").arg(&p).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this machine
+        }
+        let reader = {
+            let p = p.clone();
+            std::thread::spawn(move || fs::read(p).unwrap())
+        };
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"through the pipe\n").unwrap();
+        f.commit().unwrap();
+        // Checked before joining: had the pipe been replaced, the reader
+        // would wait for a writer forever.
+        assert!(fs::metadata(&p).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"through the pipe\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
