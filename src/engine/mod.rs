@@ -33,13 +33,16 @@ pub mod validate;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
 use crate::error::{Error, Result};
 use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
 pub use spans::Finding;
+
+/// Keyword bytes up to which the keyword scan is a DFA (see [`Engine::new`]).
+const DFA_KEYWORD_BYTES: usize = 16 << 10;
 
 /// Bytes of context that `not_before`/`not_after` see.
 pub const CONTEXT_BYTES: usize = 64;
@@ -266,9 +269,17 @@ impl Engine {
             if pats.is_empty() {
                 return Ok(None);
             }
+            // Most lines of a server log hold some keyword, so this scan
+            // walks every byte: as a DFA rather than the NFA the crate picks
+            // for this many patterns, a whole run takes about 8% less time
+            // (100 MB, -j1 and -j2). Its table grows with the keywords' bytes,
+            // so a user rule set with very many keywords keeps the default.
+            let bytes: usize = pats.iter().map(String::len).sum();
+            let kind = (bytes <= DFA_KEYWORD_BYTES).then_some(AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .kind(kind)
                 .build(pats)
                 .map(Some)
                 .map_err(|x| Error::Usage(format!("cannot build keyword matcher: {x}")))
