@@ -434,14 +434,19 @@ impl Walker<'_> {
 
     /// A first pass over a plain text file on disk: the host names it
     /// teaches, then the file is rewound. `None` when learning is not in
-    /// `auto` mode or the file is not plain text.
+    /// `auto` mode or the file is not plain text, and for a named pipe or
+    /// device (`<(cat app.log)`, `/dev/stdin`), which can be read only once:
+    /// those learn as they go, like a pipe on stdin.
     pub(crate) fn learn_seed(
         &self,
         at: &At,
         file: &mut std::fs::File,
     ) -> Result<Option<LearnState>> {
         use std::io::{Seek, SeekFrom};
-        if self.learn != LearnMode::Auto || Kind::from_name(&at.name) != Kind::Plain {
+        if self.learn != LearnMode::Auto
+            || Kind::from_name(&at.name) != Kind::Plain
+            || !file.metadata().is_ok_and(|m| m.is_file())
+        {
             return Ok(None);
         }
         let start = file.stream_position().map_err(|e| at.input_error(e))?;

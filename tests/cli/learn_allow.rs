@@ -129,3 +129,36 @@ fn stdin_redirected_from_a_file_is_read_like_a_file() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("jira-prod-01"), "{text}");
 }
+
+/// A named pipe (as `<(cat app.log)` gives) can be read only once: in
+/// `auto` mode it is redacted without the rewinding first pass instead of
+/// failing with "Illegal seek".
+#[cfg(unix)]
+#[test]
+fn named_pipe_input_learns_as_it_goes() {
+    let dir = tmpdir();
+    let fifo = dir.path().join("app.log");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, LEARN_LOG).unwrap())
+    };
+    let out = logscrub().arg(&fifo).output().unwrap();
+    writer.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    // A small input is held whole and learned at once; a large one learns
+    // from where a name is found. Either way the later mentions are gone.
+    assert!(lines[0].starts_with("node "), "{text}");
+    assert!(!lines[1].contains("jira-prod-01") && !lines[2].contains("jira-prod-01"));
+}
