@@ -4,8 +4,10 @@
 #
 #   benches/zip.sh [SIZE] [REPEATS]     # default 1GB of generated logs, 3 repeats
 #
-# The zip holds one log of SIZE made by shared/corpus/gen/gen_corpus.py
-# (seed 3), deflated by Info-ZIP `zip` at its default level. Runs alternate
+# The zip holds one log of SIZE made by the project's own generator
+# (examples/gen-corpus.rs, dense, seed 3); set LOGSCRUB_CORPUS_GEN to the
+# path of gen_corpus.py to cross-check with that generator (same seed).
+# It is deflated by Info-ZIP `zip` at its default level. Runs alternate
 # between the two commands; the medians are printed with their ratio, the
 # peak RSS of logscrub, and a check that the redacted zip has every line.
 # The machine is shared and noisy: the ratio is the number to quote.
@@ -14,15 +16,21 @@ cd "$(dirname "$0")/.."
 size=${1:-1GB}
 repeats=${2:-3}
 work=${LOGSCRUB_BENCH_DIR:-/tmp/logscrub-bench}
-gen=${LOGSCRUB_CORPUS_GEN:-../shared/corpus/gen/gen_corpus.py}
+pygen=${LOGSCRUB_CORPUS_GEN:-}
 mkdir -p "$work"
-cargo build --release --quiet
+cargo build --release --quiet --bin logscrub --example gen-corpus
 bin=$PWD/target/release/logscrub
-if [ ! -f "$work/in-$size.zip" ]; then
-    python3 "$gen" --bytes "$size" --seed 3 --out "$work/support.log"
-    (cd "$work" && rm -f "in-$size.zip" && zip -q "in-$size.zip" support.log && rm support.log)
+if [ -n "$pygen" ]; then kind=py; else kind=own; fi
+in=$work/in-$size-$kind.zip
+if [ ! -f "$in" ]; then
+    if [ -n "$pygen" ]; then
+        python3 "$pygen" --bytes "$size" --seed 3 --out "$work/support.log"
+    else
+        target/release/examples/gen-corpus write "$size" 3 dense "$work/support.log" "$work/truth.tsv"
+        rm -f "$work/truth.tsv"
+    fi
+    (cd "$work" && rm -f "$in" && zip -q "$in" support.log && rm support.log)
 fi
-in=$work/in-$size.zip
 export LOGSCRUB_KEY=benchmark-key-0123456789
 # Wall seconds and CPU seconds (user + system) of a command.
 secs() { /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3}'; }
