@@ -14,7 +14,7 @@ Examples:
   logscrub -o redacted.zip --report report.json support.zip
   logscrub --check redacted.zip && upload redacted.zip
   tail -f catalina.out | logscrub
-  LOGSCRUB_KEY=$(cat ~/.logscrub-key) logscrub app.log   # same tokens across runs
+  logscrub --key-file ~/.logscrub-key app.log          # same tokens across runs
   logscrub rules list
   logscrub rules check my-rules.toml";
 
@@ -61,7 +61,7 @@ pub struct Cli {
     #[arg(long = "rules", value_name = "PATH", global = true)]
     pub rules: Vec<PathBuf>,
 
-    /// Leave out the built-in rules and allow list (use only --rules files).
+    /// Leave out the built-in rules (use only --rules files).
     #[arg(long, global = true)]
     pub no_default_rules: bool,
 
@@ -109,7 +109,7 @@ pub struct Cli {
     ///
     /// "Anything" is a value in a file, a file or folder name, or a binary
     /// file that would be left out: a gate for upload scripts.
-    #[arg(long, conflicts_with = "output")]
+    #[arg(long, conflicts_with_all = ["output", "map"])]
     pub check: bool,
 
     /// Write a JSON report to PATH: per file and per rule counts, lines
@@ -219,6 +219,20 @@ impl ColorWhen {
             Some("never") => Some(ColorWhen::Never),
             Some("auto") => Some(ColorWhen::Auto),
             _ => None,
+        }
+    }
+
+    /// True when logscrub's own messages on stderr are coloured: `always`,
+    /// or `auto` with stderr a terminal and NO_COLOR unset or empty.
+    pub fn stderr_colored(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
         }
     }
 

@@ -29,18 +29,51 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let code = match run(&cli) {
+    let paint = Paint::new(cli.color);
+    let code = match run(&cli, &paint) {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => exit::OK,
         Err(e) => {
-            eprintln!("logscrub: {e}");
+            eprintln!("{} {e}", paint.error());
             e.exit_code()
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-fn run(cli: &Cli) -> Result<i32> {
+/// How logscrub's own messages look on stderr (`--color`): the `logscrub:`
+/// prefix is red for errors and yellow for warnings. Redacted data on
+/// stdout is never coloured.
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn new(when: ColorWhen) -> Paint {
+        Paint {
+            on: when.stderr_colored(),
+        }
+    }
+
+    fn prefix(&self, color: anstyle::AnsiColor) -> String {
+        if self.on {
+            let style = anstyle::Style::new().bold().fg_color(Some(color.into()));
+            format!("{style}logscrub:{style:#}")
+        } else {
+            "logscrub:".to_owned()
+        }
+    }
+
+    fn error(&self) -> String {
+        self.prefix(anstyle::AnsiColor::Red)
+    }
+
+    fn warning(&self) -> String {
+        self.prefix(anstyle::AnsiColor::Yellow)
+    }
+}
+
+fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
         Some(Command::Completions { shell }) => {
@@ -71,7 +104,7 @@ fn run(cli: &Cli) -> Result<i32> {
             if interrupted.load(Ordering::SeqCst) {
                 return Err(Error::Interrupted);
             }
-            Ok(finish(&config, &report))
+            Ok(finish(&config, &report, paint))
         }
     }
 }
@@ -94,17 +127,18 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 
 /// Tells what happened on stderr and picks the exit code: 3 if anything
 /// failed, else 1 if `--check` found something, else 0.
-fn finish(config: &Config, report: &RunReport) -> i32 {
+fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     let mut err = std::io::stderr().lock();
     for f in &report.errors {
-        let _ = writeln!(err, "logscrub: {}", f.message);
+        let _ = writeln!(err, "{} {}", paint.error(), f.message);
     }
     if config.target == Target::Stdout {
         // No summary around a pipe's data; but a file left out is said.
         for l in &report.left_out {
             let _ = writeln!(
                 err,
-                "logscrub: {}: left out ({}: {}); --binary scan redacts it as bytes",
+                "{} {}: left out ({}: {}); --binary scan redacts it as bytes",
+                paint.warning(),
                 l.path,
                 l.reason.key(),
                 l.reason.detail()

@@ -448,16 +448,20 @@ pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
                 let (at, _) = top_at(walker.redactor, p);
                 let meta = std::fs::metadata(p).map_err(|e| at.input_error(e))?;
                 let kind = Kind::from_name(&at.name);
+                // Asking for a folder or an archive on stdout is a usage
+                // error (exit 2), like an output of the wrong kind.
                 if meta.is_dir() {
-                    return Err(at.input_error(io::Error::other(
-                        "is a folder: give -o FOLDER for a redacted copy of it, or --check",
+                    return Err(Error::Usage(format!(
+                        "{}: is a folder: give -o FOLDER for a redacted copy of it, or --check",
+                        at.display
                     )));
                 }
                 if kind.is_archive() {
-                    return Err(at.input_error(io::Error::other(format!(
-                        "is a {} archive: give -o FILE for a redacted copy of it, or --check",
+                    return Err(Error::Usage(format!(
+                        "{}: is a {} archive: give -o FILE for a redacted copy of it, or --check",
+                        at.display,
                         kind.as_str()
-                    ))));
+                    )));
                 }
                 let file = File::open(p).map_err(|e| at.input_error(e))?;
                 report.inputs.push(record(&at.display, kind.as_str()));

@@ -110,12 +110,12 @@ fn output_over_input_is_refused() {
 }
 
 #[test]
-fn folder_as_input_is_an_input_error() {
+fn folder_to_stdout_is_a_usage_error() {
     let dir = tmpdir();
     logscrub()
         .arg(dir.path())
         .assert()
-        .code(3)
+        .code(2)
         .stderr(predicates::str::contains("is a folder"));
 }
 
@@ -304,4 +304,27 @@ fn color_follows_the_flag_and_no_color() {
     // On a pipe, auto means no colour.
     assert!(!esc(&["--nope"], false));
     assert!(!esc(&["--color=auto", "--nope"], true));
+}
+
+#[test]
+fn color_applies_to_logscrubs_own_messages() {
+    let stderr = |when: &str| {
+        let out = logscrub()
+            .args(["--color", when, "no-such-file.log"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let plain = stderr("never");
+    assert!(plain.starts_with("logscrub: no-such-file.log"), "{plain}");
+    assert!(!plain.contains('\x1b'), "{plain}");
+    let colored = stderr("always");
+    assert!(colored.starts_with("\x1b["), "{colored:?}");
+    assert!(colored.contains("logscrub:"), "{colored:?}");
+    // Only the prefix is styled: the message itself is the same.
+    assert!(
+        colored.ends_with(&plain["logscrub:".len()..]),
+        "{colored:?}"
+    );
 }

@@ -377,7 +377,7 @@ fn check_is_an_upload_gate_exit_1_on_findings_0_when_clean() {
         .assert()
         .code(1)
         .stdout("");
-    // --check writes nothing, so -o makes no sense with it.
+    // --check writes nothing, so -o and --map make no sense with it.
     logscrub()
         .arg("--check")
         .arg("-o")
@@ -385,6 +385,15 @@ fn check_is_an_upload_gate_exit_1_on_findings_0_when_clean() {
         .arg(&input)
         .assert()
         .code(2);
+    let map = dir.path().join("map.tsv");
+    logscrub()
+        .arg("--check")
+        .arg("--map")
+        .arg(&map)
+        .arg(&input)
+        .assert()
+        .code(2);
+    assert!(!map.exists(), "--check wrote a map");
 }
 
 #[test]
@@ -611,11 +620,11 @@ fn the_output_has_the_kind_of_its_input() {
         .arg(&log)
         .assert()
         .code(2);
-    // Folders and archives cannot go to stdout.
+    // Folders and archives cannot go to stdout: a usage error.
     logscrub()
         .arg(&input)
         .assert()
-        .code(3)
+        .code(2)
         .stderr(predicates::str::contains("is a zip archive: give -o FILE"));
     assert_eq!(ls(dir.path()), vec!["a.log", "support.zip"]);
 }
