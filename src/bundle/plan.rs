@@ -256,6 +256,10 @@ impl Walker<'_> {
 
     fn plan(&self, inputs: &[Input], target: &Target) -> Plan {
         let mut plan = Plan::default();
+        let parents = match target {
+            Target::Folder(_) if inputs.len() > 1 => parents_to_keep(self.redactor, inputs),
+            _ => vec![Vec::new(); inputs.len()],
+        };
         for (i, input) in inputs.iter().enumerate() {
             let path = match input {
                 Input::Stdin => {
@@ -273,11 +277,23 @@ impl Walker<'_> {
                 }
                 Input::Path(p) => p,
             };
-            let (top, red_name) = top_at(self.redactor, path);
+            let (mut top, red_name) = top_at(self.redactor, path);
             let out = match target {
                 Target::File(o) => Some(o.clone()),
                 Target::Folder(o) if inputs.len() == 1 => Some(o.clone()),
-                Target::Folder(o) => Some(o.join(super::bytes_path(&red_name))),
+                Target::Folder(o) => {
+                    let mut rel = parents[i].clone();
+                    rel.push(red_name);
+                    let rel = names::join(&rel);
+                    if !parents[i].is_empty() {
+                        top.display = names::display(&rel);
+                        let file = o.join(super::bytes_path(&rel));
+                        if let Some(dir) = file.parent() {
+                            plan.dirs.push(dir.to_path_buf());
+                        }
+                    }
+                    Some(o.join(super::bytes_path(&rel)))
+                }
                 Target::Nothing | Target::Stdout => None,
             };
             match std::fs::metadata(path) {
@@ -331,6 +347,63 @@ impl Walker<'_> {
         });
         plan
     }
+}
+
+/// For inputs that would land on the same name in an output folder
+/// (`-o out/ node1/app.log node2/app.log`), the fewest of their parent
+/// folders' names, redacted like the folders of a folder input, that tell
+/// them apart
+/// (`node1`, `node2`); empty for every other input. The same file given
+/// twice cannot be told apart and is left to the duplicate check.
+fn parents_to_keep(redactor: &Redactor, inputs: &[Input]) -> Vec<Vec<Vec<u8>>> {
+    use std::collections::HashMap;
+    use std::path::Component;
+    let comps: Vec<Option<Vec<Vec<u8>>>> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::Path(p) => std::path::absolute(p).ok().map(|abs| {
+                abs.components()
+                    .filter_map(|c| match c {
+                        Component::Normal(n) => Some(n.as_encoded_bytes().to_vec()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            }),
+            Input::Stdin => None,
+        })
+        .collect();
+    let mut groups: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, c) in comps.iter().enumerate() {
+        if let Some(base) = c.as_ref().and_then(|c| c.last()) {
+            groups.entry(base.as_slice()).or_default().push(i);
+        }
+    }
+    let mut keep = vec![Vec::new(); inputs.len()];
+    let mut map = NameMap::new(redactor);
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let parents = |i: usize| {
+            let c = comps[i].as_deref().unwrap_or_default();
+            &c[..c.len().saturating_sub(1)]
+        };
+        let deepest = members.iter().map(|&i| parents(i).len()).max().unwrap_or(0);
+        let suffix = |i: usize, n: usize| {
+            let p = parents(i);
+            &p[p.len().saturating_sub(n)..]
+        };
+        let Some(n) = (1..=deepest).find(|&n| {
+            let mut seen = HashSet::new();
+            members.iter().all(|&i| seen.insert(suffix(i, n)))
+        }) else {
+            continue;
+        };
+        for &i in members {
+            // Redacted with the whole path as context, as folder inputs
+            // are (`/home/jdoe/` loses `jdoe`).
+            let red = map.redact(parents(i), true);
+            keep[i] = red[red.len().saturating_sub(n)..].to_vec();
+        }
+    }
+    keep
 }
 
 fn record(path: &str, kind: &'static str) -> InputRecord {

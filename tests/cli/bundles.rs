@@ -498,6 +498,43 @@ fn folder_in_folder_out_mirrors_the_tree() {
 }
 
 #[test]
+fn inputs_with_the_same_name_keep_the_parent_folders_that_tell_them_apart() {
+    let dir = tmpdir();
+    let n1 = write(dir.path(), "logs/node1/app.log", "a 10.20.30.40\n");
+    let n2 = write(dir.path(), "logs/node2/app.log", "b 10.20.30.41\n");
+    let j = write(dir.path(), "home/jdoe/app.log", "c 10.20.30.42\n");
+    let k = write(dir.path(), "home/asmith/app.log", "d 10.20.30.43\n");
+    let other = write(dir.path(), "other.log", "e\n");
+    let out = dir.path().join("out");
+    expect!(0, "", "-o", &out, &n1, &n2, &j, &k, &other);
+    let mut files = Vec::new();
+    for top in ls(&out) {
+        let p = out.join(&top);
+        if p.is_dir() {
+            files.extend(ls(&p).into_iter().map(|f| format!("{top}/{f}")));
+        } else {
+            files.push(top);
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    assert!(files.contains(&"node1/app.log".to_string()), "{files:?}");
+    assert!(files.contains(&"node2/app.log".to_string()), "{files:?}");
+    assert!(files.contains(&"other.log".to_string()), "{files:?}");
+    // User folders are redacted as in a folder input.
+    for f in &files {
+        assert!(!f.contains("jdoe") && !f.contains("asmith"), "{files:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("node2/app.log"))
+            .unwrap()
+            .split(' ')
+            .next(),
+        Some("b")
+    );
+}
+
+#[test]
 fn several_inputs_go_into_an_output_folder_under_their_redacted_names() {
     let dir = tmpdir();
     let a = write(dir.path(), "in/app.log", "a 10.20.30.40\n");
