@@ -48,10 +48,11 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
             let want = placeholders(ex.output.as_bytes());
             if got != want {
                 failures.push(fail(format!(
-                    "example {n}:\n    input:    {}\n    expected: {}\n    got:      {}",
+                    "example {n}:\n    input:    {}\n    expected: {}\n    got:      {}{}",
                     show(ex.input.as_bytes()),
                     show(&want),
-                    show(&got)
+                    show(&got),
+                    finders(set, ex.input.as_bytes())?
                 )));
                 continue;
             }
@@ -76,15 +77,35 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
             let out = redactor.redact_bytes(neg.as_bytes());
             if out != neg.as_bytes() {
                 failures.push(fail(format!(
-                    "negative example {}: must pass unchanged:\n    input: {}\n    got:   {}",
+                    "negative example {}: must pass unchanged:\n    input: {}\n    got:   {}{}",
                     i + 1,
                     show(neg.as_bytes()),
-                    show(&placeholders(&out))
+                    show(&placeholders(&out)),
+                    finders(set, neg.as_bytes())?
                 )));
             }
         }
     }
     Ok(failures)
+}
+
+/// Which rules find something in `text`, each with its file: when a user
+/// rule breaks another rule's example, the message names the user rule.
+fn finders(set: &RuleSet, text: &[u8]) -> Result<String> {
+    let mut found = Vec::new();
+    for rule in set.rules() {
+        let alone = single_rule_engine(rule, set.allow())?;
+        let mut s = alone.scratch();
+        alone.scan(text, Default::default(), &mut s);
+        if !s.findings.is_empty() {
+            found.push(format!("{} ({})", rule.id, display(&rule.source)));
+        }
+    }
+    Ok(if found.is_empty() {
+        String::new()
+    } else {
+        format!("\n    found by: {}", found.join(", "))
+    })
 }
 
 fn single_rule_engine(rule: &Rule, set_allow: &crate::rules::AllowList) -> Result<Engine> {
@@ -173,5 +194,47 @@ negative_examples = ["x12"]
         assert_eq!(f.len(), 2, "{}", render(&f));
         assert!(f[0].message.contains("expected"));
         assert!(f[1].message.contains("negative example 1"));
+        assert!(f[1].message.contains("found by: t.x (t.toml)"), "{}", render(&f));
+    }
+
+    /// A user rule that over-matches breaks another rule's negative example;
+    /// the failure names the user rule and its file.
+    #[test]
+    fn a_failure_names_the_rules_that_found_something() {
+        let mut set = RuleSet::default();
+        set.add_text(
+            Path::new("base.toml"),
+            r#"
+[[rule]]
+id = "base.num"
+label = "NUM"
+description = "n"
+pattern = 'n[0-9]+'
+examples = [{ input = "a n12", output = "a <NUM>" }]
+negative_examples = ["plain words"]
+"#,
+        )
+        .unwrap();
+        set.add_text(
+            Path::new("mine.toml"),
+            r#"
+[[rule]]
+id = "mine.words"
+label = "W"
+description = "w"
+pattern = 'plain'
+examples = [{ input = "plain", output = "<W>" }]
+negative_examples = ["other"]
+"#,
+        )
+        .unwrap();
+        let f = check(&set).unwrap();
+        assert_eq!(f.len(), 1, "{}", render(&f));
+        assert_eq!(f[0].id, "base.num");
+        assert!(
+            f[0].message.contains("found by: mine.words (mine.toml)"),
+            "{}",
+            render(&f)
+        );
     }
 }
