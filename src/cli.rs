@@ -32,7 +32,6 @@ Examples:
     name = "logscrub",
     version,
     max_term_width = 100,
-    args_conflicts_with_subcommands = true,
     after_help = EXAMPLES
 )]
 pub struct Cli {

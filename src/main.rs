@@ -74,6 +74,20 @@ impl Paint {
 }
 
 fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
+    // Global flags (--rules, --allow, --no-default-rules, --color) may come
+    // before a subcommand; the flags of a redaction run may not.
+    if cli.command.is_some()
+        && (!cli.inputs.is_empty()
+            || cli.output.is_some()
+            || cli.check
+            || cli.report.is_some()
+            || cli.map.is_some())
+    {
+        return Err(Error::Usage(
+            "inputs, -o, --check, --report and --map belong to a redaction run, not to a subcommand"
+                .into(),
+        ));
+    }
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd),
         Some(Command::Completions { shell }) => {

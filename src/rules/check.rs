@@ -194,7 +194,11 @@ negative_examples = ["x12"]
         assert_eq!(f.len(), 2, "{}", render(&f));
         assert!(f[0].message.contains("expected"));
         assert!(f[1].message.contains("negative example 1"));
-        assert!(f[1].message.contains("found by: t.x (t.toml)"), "{}", render(&f));
+        assert!(
+            f[1].message.contains("found by: t.x (t.toml)"),
+            "{}",
+            render(&f)
+        );
     }
 
     /// A user rule that over-matches breaks another rule's negative example;

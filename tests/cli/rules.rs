@@ -156,3 +156,35 @@ fn rules_check_reports_a_failing_example() {
     );
     assert!(stderr.contains("expected: \"see <OTHER> now\""), "{stderr}");
 }
+
+#[test]
+fn rule_flags_may_come_before_the_rules_subcommand() {
+    let dir = tmpdir();
+    let rules = write(dir.path(), "good.toml", GOOD);
+    for args in [
+        vec![
+            "--rules".into(),
+            rules.clone().into_os_string(),
+            "rules".into(),
+            "list".into(),
+        ],
+        vec![
+            "rules".into(),
+            "list".into(),
+            "--rules".into(),
+            rules.clone().into_os_string(),
+        ],
+    ] {
+        let out = logscrub().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(contains(&out.stdout, b"acme.ticket"), "{args:?}");
+    }
+    // The flags of a redaction run make no sense there.
+    logscrub()
+        .arg("-o")
+        .arg(dir.path().join("x.log"))
+        .args(["rules", "list"])
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("x.log").exists());
+}
