@@ -222,9 +222,9 @@ fn resolve_target(cli: &Cli, inputs: &[Input]) -> Result<Target> {
         }
         return Ok(Target::Folder(out.clone()));
     }
-    if out.is_dir() {
+    if out.is_dir() || out.as_os_str().as_encoded_bytes().ends_with(b"/") {
         return Err(Error::Usage(format!(
-            "output {} is a folder; give a file name",
+            "output {} is a folder; one input file needs an output file name",
             out.display()
         )));
     }
@@ -243,7 +243,7 @@ fn resolve_target(cli: &Cli, inputs: &[Input]) -> Result<Target> {
                 Kind::TarGz => "a .tar.gz or .tgz name",
             };
             return Err(Error::Usage(format!(
-                "output {}: the redacted copy of {} is the same kind of file; give it {want}",
+                "output {}: the redacted copy of {} must be the same kind of file, with {want}",
                 out.display(),
                 p.display()
             )));

@@ -252,9 +252,17 @@ impl RunReport {
                     files(self.files.iter().filter(|f| f.counts.replacements() > 0).count()),
                     count(self.binary_left_out() as u64, "binary file", "binary files"),
                 ));
-            } else {
+            } else if self.errors.is_empty() {
                 s.push_str(&format!(
-                    "logscrub: check: nothing to redact in {} ({}){failed} ({secs:.1} s)\n",
+                    "logscrub: check: nothing to redact in {} ({}) ({secs:.1} s)\n",
+                    files(self.files.len()),
+                    count(t.lines, "line", "lines"),
+                ));
+            } else {
+                // A file that failed was not checked: never call it clean.
+                s.push_str(&format!(
+                    "logscrub: check: {} could not be checked; nothing to redact in the {} read ({}) ({secs:.1} s)\n",
+                    files(self.errors.len()),
                     files(self.files.len()),
                     count(t.lines, "line", "lines"),
                 ));

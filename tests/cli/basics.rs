@@ -328,3 +328,14 @@ fn color_applies_to_logscrubs_own_messages() {
         "{colored:?}"
     );
 }
+
+#[test]
+fn check_never_calls_a_failed_file_clean() {
+    let out = logscrub()
+        .args(["--check", "no-such-file.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("1 file could not be checked"), "{err}");
+}

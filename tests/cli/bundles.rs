@@ -649,7 +649,9 @@ fn the_output_has_the_kind_of_its_input() {
         .arg(&input)
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("give it a .zip name"));
+        .stderr(predicates::str::contains(
+            "must be the same kind of file, with a .zip name",
+        ));
     let log = write(dir.path(), "a.log", "x\n");
     logscrub()
         .arg("-o")
@@ -663,6 +665,16 @@ fn the_output_has_the_kind_of_its_input() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("is a zip archive: give -o FILE"));
+    // One file needs an output file, not a folder (existing or not).
+    for out in [dir.path().to_path_buf(), dir.path().join("newdir/")] {
+        logscrub()
+            .arg("-o")
+            .arg(&out)
+            .arg(&log)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("needs an output file name"));
+    }
     assert_eq!(ls(dir.path()), vec!["a.log", "support.zip"]);
 }
 
