@@ -262,8 +262,14 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `logscrub man > logscrub.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `logscrub man > logscrub.1`; with
+    /// DIR, write it and the pages of the subcommands (`logscrub-rules.1`,
+    /// ...) into DIR instead.
+    Man {
+        /// A folder for all the pages.
+        #[arg(value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// `logscrub rules ...`

@@ -95,7 +95,14 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
             clap_complete::generate(*shell, &mut Cli::command(), "logscrub", &mut out);
             Ok(exit::OK)
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: Some(dir) }) => {
+            clap_mangen::generate_to(Cli::command(), dir).map_err(|e| Error::Output {
+                path: dir.clone(),
+                source: e,
+            })?;
+            Ok(exit::OK)
+        }
+        Some(Command::Man { dir: None }) => {
             let mut out = std::io::stdout().lock();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)

@@ -281,6 +281,14 @@ fn man_page_and_completions_come_from_the_cli_definition() {
         man.contains(".TH logscrub 1") && man.contains(r"\-\-max\-line\-bytes"),
         "{man}"
     );
+    // With a folder, the pages the main page refers to are there too.
+    let dir = tmpdir();
+    logscrub().arg("man").arg(dir.path()).assert().success();
+    let pages = ls(dir.path());
+    for page in ["logscrub.1", "logscrub-rules.1", "logscrub-rules-check.1"] {
+        assert!(pages.contains(&page.to_string()), "{pages:?}");
+    }
+    assert!(man.contains(r"logscrub\-rules(1)"), "{man}");
     for shell in ["bash", "zsh", "fish"] {
         let out = logscrub().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
