@@ -13,7 +13,8 @@
 //!    `.test`, `.invalid`, `.localhost` suffixes;
 //! 3. private suffixes that are not on the public list but are host names
 //!    all the same: `.local`, `.internal`, `.corp`, `.lan`, `.localdomain`,
-//!    `.intranet`, `.home.arpa`, `.localnet`, `.private`;
+//!    `.intranet`, `.home.arpa`, `.localnet`, `.private`, `.lab`, `.prod`,
+//!    `.k8s` and a few more ([`PRIVATE_TLDS`]);
 //! 4. code and files: a name that starts like a Java package (`com.`,
 //!    `org.`, `java.`, ...), ends in a file extension that is also a TLD
 //!    (`.java`, `.sh`, `.py`, `.md`, `.zip`, ...) with only two labels or
@@ -209,6 +210,16 @@ const HOST_KEYS: &[&[u8]] = &[
     b"proxyhost",
     b"remote",
     b"smtp",
+    // Phrases that name a peer: `connecting to jira.acme.app`, `resolved
+    // wiki.acme.tools`, `UnknownHostException: build.acme.systems`.
+    b"to",
+    b"from",
+    b"via",
+    b"resolve",
+    b"resolved",
+    b"resolving",
+    b"lookup",
+    b"unknownhostexception",
 ];
 
 /// Suffixes not on the public list that name hosts all the same.
@@ -222,6 +233,13 @@ const PRIVATE_TLDS: &[&[u8]] = &[
     b"localnet",
     b"private",
     b"intra",
+    b"loc",
+    b"priv",
+    b"lab",
+    b"dmz",
+    b"prd",
+    b"prod",
+    b"k8s",
 ];
 
 /// First labels of Java/Kotlin packages: `com.atlassian...`, `java.io`.
@@ -395,5 +413,11 @@ mod tests {
         assert!(host_in("GET https://wiki.acme.tools/x", "wiki.acme.tools"));
         assert!(host_in("host=wiki.acme.tools", "wiki.acme.tools"));
         assert!(host_in("mail jo@acme.tools", "acme.tools"));
+        assert!(host_in("connecting to jira.acme.team:443", "jira.acme.team"));
+        assert!(host_in(
+            "java.net.UnknownHostException: build.acme.systems",
+            "build.acme.systems"
+        ));
+        assert!(!host_in("loaded plugin team.tools", "team.tools"));
     }
 }
