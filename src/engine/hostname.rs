@@ -413,7 +413,10 @@ mod tests {
         assert!(host_in("GET https://wiki.acme.tools/x", "wiki.acme.tools"));
         assert!(host_in("host=wiki.acme.tools", "wiki.acme.tools"));
         assert!(host_in("mail jo@acme.tools", "acme.tools"));
-        assert!(host_in("connecting to jira.acme.team:443", "jira.acme.team"));
+        assert!(host_in(
+            "connecting to jira.acme.team:443",
+            "jira.acme.team"
+        ));
         assert!(host_in(
             "java.net.UnknownHostException: build.acme.systems",
             "build.acme.systems"
