@@ -196,6 +196,11 @@ pub enum ColorWhen {
     Never,
 }
 
+/// True when NO_COLOR is set to something non-empty (<https://no-color.org>).
+fn no_color_set() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 impl ColorWhen {
     /// The `--color` value given in `args`, if any (read before clap parses
     /// them, so that clap's own messages follow it).
@@ -228,10 +233,7 @@ impl ColorWhen {
         match self {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
-            }
+            ColorWhen::Auto => !no_color_set() && std::io::stderr().is_terminal(),
         }
     }
 
@@ -240,9 +242,7 @@ impl ColorWhen {
         match self {
             ColorWhen::Always => clap::ColorChoice::Always,
             ColorWhen::Never => clap::ColorChoice::Never,
-            ColorWhen::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
-                clap::ColorChoice::Never
-            }
+            ColorWhen::Auto if no_color_set() => clap::ColorChoice::Never,
             ColorWhen::Auto => clap::ColorChoice::Auto,
         }
     }

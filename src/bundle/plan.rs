@@ -285,14 +285,14 @@ impl Walker<'_> {
                     let mut rel = parents[i].clone();
                     rel.push(red_name);
                     let rel = names::join(&rel);
+                    let file = o.join(super::bytes_path(&rel));
                     if !parents[i].is_empty() {
                         top.display = names::display(&rel);
-                        let file = o.join(super::bytes_path(&rel));
                         if let Some(dir) = file.parent() {
                             plan.dirs.push(dir.to_path_buf());
                         }
                     }
-                    Some(o.join(super::bytes_path(&rel)))
+                    Some(file)
                 }
                 Target::Nothing | Target::Stdout => None,
             };

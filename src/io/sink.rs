@@ -107,35 +107,37 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// The buffered writer the bytes go to, whichever the target.
+    fn writer(&mut self) -> &mut dyn WriteSeek {
+        match &mut self.out {
+            Target::Temp(w) => w,
+            Target::Direct(w) => w,
+        }
+    }
+}
+
+/// What both targets are: buffered, writable and seekable.
+trait WriteSeek: Write + Seek {}
+impl<T: Write + Seek> WriteSeek for T {}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.out {
-            Target::Temp(w) => w.write(buf),
-            Target::Direct(w) => w.write(buf),
-        }
+        self.writer().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.out {
-            Target::Temp(w) => w.write_all(buf),
-            Target::Direct(w) => w.write_all(buf),
-        }
+        self.writer().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.out {
-            Target::Temp(w) => w.flush(),
-            Target::Direct(w) => w.flush(),
-        }
+        self.writer().flush()
     }
 }
 
 impl Seek for AtomicFile {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        match &mut self.out {
-            Target::Temp(w) => w.seek(pos),
-            Target::Direct(w) => w.seek(pos),
-        }
+        self.writer().seek(pos)
     }
 }
 

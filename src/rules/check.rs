@@ -33,14 +33,20 @@ pub struct Failure {
 pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
     let key = Key::from_material(b"logscrub rules check key")?;
     let redactor = Redactor::new(Engine::new(set)?, Pseudonymizer::new(key.clone()));
+    // Each rule alone, compiled once: for the "finds something itself" check
+    // and for naming the rules behind a failure.
+    let alones = set
+        .rules()
+        .iter()
+        .map(|rule| single_rule_engine(rule, set.allow()))
+        .collect::<Result<Vec<_>>>()?;
     let mut failures = Vec::new();
-    for rule in set.rules() {
+    for (rule, alone) in set.rules().iter().zip(&alones) {
         let fail = |message: String| Failure {
             source: rule.source.clone(),
             id: rule.id.clone(),
             message,
         };
-        let alone = single_rule_engine(rule, set.allow())?;
         for (i, ex) in rule.examples.iter().enumerate() {
             let n = i + 1;
             let out = redactor.redact_bytes(ex.input.as_bytes());
@@ -52,13 +58,11 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
                     show(ex.input.as_bytes()),
                     show(&want),
                     show(&got),
-                    finders(set, ex.input.as_bytes())?
+                    finders(set, &alones, ex.input.as_bytes())
                 )));
                 continue;
             }
-            let mut s = alone.scratch();
-            alone.scan(ex.input.as_bytes(), Default::default(), &mut s);
-            if s.findings.is_empty() {
+            if !finds(alone, ex.input.as_bytes()) {
                 failures.push(fail(format!(
                     "example {n}: the rule alone finds nothing in {} (another rule redacts it)",
                     show(ex.input.as_bytes())
@@ -81,7 +85,7 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
                     i + 1,
                     show(neg.as_bytes()),
                     show(&placeholders(&out)),
-                    finders(set, neg.as_bytes())?
+                    finders(set, &alones, neg.as_bytes())
                 )));
             }
         }
@@ -89,23 +93,29 @@ pub fn check(set: &RuleSet) -> Result<Vec<Failure>> {
     Ok(failures)
 }
 
-/// Which rules find something in `text`, each with its file: when a user
-/// rule breaks another rule's example, the message names the user rule.
-fn finders(set: &RuleSet, text: &[u8]) -> Result<String> {
-    let mut found = Vec::new();
-    for rule in set.rules() {
-        let alone = single_rule_engine(rule, set.allow())?;
-        let mut s = alone.scratch();
-        alone.scan(text, Default::default(), &mut s);
-        if !s.findings.is_empty() {
-            found.push(format!("{} ({})", rule.id, display(&rule.source)));
-        }
-    }
-    Ok(if found.is_empty() {
+/// True when `engine` finds anything in `text`.
+fn finds(engine: &Engine, text: &[u8]) -> bool {
+    let mut s = engine.scratch();
+    engine.scan(text, Default::default(), &mut s);
+    !s.findings.is_empty()
+}
+
+/// Which rules (`alones`: each rule of `set` on its own) find something in
+/// `text`, each with its file: when a user rule breaks another rule's
+/// example, the message names the user rule.
+fn finders(set: &RuleSet, alones: &[Engine], text: &[u8]) -> String {
+    let found: Vec<String> = set
+        .rules()
+        .iter()
+        .zip(alones)
+        .filter(|(_, alone)| finds(alone, text))
+        .map(|(rule, _)| format!("{} ({})", rule.id, display(&rule.source)))
+        .collect();
+    if found.is_empty() {
         String::new()
     } else {
         format!("\n    found by: {}", found.join(", "))
-    })
+    }
 }
 
 fn single_rule_engine(rule: &Rule, set_allow: &crate::rules::AllowList) -> Result<Engine> {
