@@ -23,61 +23,66 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
-
 use super::{Learned, Redacted, Redactor};
 use crate::engine::{BlockState, Engine, Scratch};
 use crate::io::pipeline::ChunkProcessor;
 use crate::report::Counts;
 
-/// Host names known so far in one input, and matchers for them.
+/// Host names known so far in one input, and a quick index over them.
 ///
-/// A stream can teach hundreds of thousands of names, a few per chunk, and
-/// this runs in the pipeline's one ordered stage: rebuilding one automaton
-/// over all names for every chunk made that stage the bottleneck (quadratic
-/// in the number of names). So the names sit in two automata: `settled`,
-/// rebuilt only once [`RECENT_MAX`] names have come since, and `recent`, the
-/// few newest, rebuilt when they change. Their mentions are merged into one
-/// choice that depends only on the set of names, not on how it is split
-/// (which depends on chunk boundaries).
-#[derive(Debug, Default)]
+/// A bare mention counts only as a whole word (not part of a longer word, dotted name or hyphenated name), so it
+/// can only start where a run of name bytes (letters, digits, `_`, `-`, `.`)
+/// starts, and only end where that run ends or at a dot that is not followed
+/// by a letter or digit. The ordered stage therefore walks the runs of a chunk
+/// once and looks up at most a few slices per run in a hash map; a bitmap of
+/// the names' first two bytes and a set of their lengths reject most runs
+/// before any lookup. This runs in the pipeline's one ordered stage, so it
+/// must stay cheap whatever the number of names: a stream can teach hundreds
+/// of thousands, and an automaton over all of them would have to be rebuilt
+/// as they come.
+#[derive(Debug)]
 pub struct LearnState {
     /// Name (lower case) → (rule, label) that found it.
     names: HashMap<Vec<u8>, (u32, u32)>,
-    settled: Option<Matcher>,
-    /// Names not in `settled` yet.
-    recent_names: Vec<Vec<u8>>,
-    recent: Option<Matcher>,
-    stale: bool,
+    /// Bit `a * 256 + b` is set when some name starts with the lower-case
+    /// bytes `a`, `b`.
+    starts: Vec<u64>,
+    /// Bit `n` is set when some name is `n` bytes long.
+    lengths: [u64; 4],
     /// Working memory to settle lines changed here (made on first use).
     scratch: Option<Box<super::RedactScratch>>,
 }
 
-/// An automaton over some names, and the names by pattern id.
-#[derive(Debug)]
-struct Matcher {
-    ac: AhoCorasick,
-    names: Vec<Vec<u8>>,
-}
-
-impl Matcher {
-    fn build(mut names: Vec<Vec<u8>>) -> Option<Matcher> {
-        if names.is_empty() {
-            return None;
+impl Default for LearnState {
+    fn default() -> LearnState {
+        LearnState {
+            names: HashMap::new(),
+            starts: vec![0; (256 * 256) / 64],
+            lengths: [0; 4],
+            scratch: None,
         }
-        names.sort();
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-            .ok()
-            .map(|ac| Matcher { ac, names })
     }
 }
 
-/// How many names wait in the small automaton before all names are built
-/// into the large one.
-const RECENT_MAX: usize = 4096;
+/// Longest name that can be learned (a DNS name's limit).
+const NAME_MAX: usize = 253;
+
+/// The bytes a name is made of, as a table: this test runs on every byte
+/// of the output.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+        c += 1;
+    }
+    t
+};
+
+fn name_byte(c: u8) -> bool {
+    NAME_BYTE[usize::from(c)]
+}
 
 impl LearnState {
     /// Number of names learned.
@@ -91,90 +96,76 @@ impl LearnState {
     }
 
     fn learn(&mut self, l: &Learned) -> bool {
-        if self.names.contains_key(&l.name) {
+        if self.names.contains_key(&l.name) || !learnable(&l.name) {
             return false;
         }
+        let pair = usize::from(l.name[0]) << 8 | usize::from(l.name[1]);
+        self.starts[pair / 64] |= 1 << (pair % 64);
+        self.lengths[l.name.len() / 64] |= 1 << (l.name.len() % 64);
         self.names.insert(l.name.clone(), (l.rule, l.label));
-        self.recent_names.push(l.name.clone());
-        self.stale = true;
         true
     }
 
-    /// Brings the automata up to date with the names.
-    fn refresh(&mut self) {
-        if !self.stale {
-            return;
-        }
-        if self.recent_names.len() >= RECENT_MAX {
-            self.settled = Matcher::build(self.names.keys().cloned().collect());
-            self.recent_names.clear();
-            self.recent = None;
-        } else {
-            self.recent = Matcher::build(self.recent_names.clone());
-        }
-        self.stale = false;
+    fn may_start(&self, a: u8, b: u8) -> bool {
+        let pair = usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase());
+        self.starts[pair / 64] & (1 << (pair % 64)) != 0
+    }
+
+    fn may_have_length(&self, n: usize) -> bool {
+        n <= NAME_MAX && self.lengths[n / 64] & (1 << (n % 64)) != 0
     }
 
     /// The bare mentions of known names in `hay`, in order and disjoint:
-    /// from each position, the longest name that counts as a mention there
-    /// (see [`Matcher::next_mention`]), taken from whichever automaton has
-    /// the earlier (then longer) one.
+    /// for each run of name bytes, the longest known name that starts the
+    /// run and ends where a whole word may end, unless it lies inside a
+    /// token or before the point where a name new in this chunk was learned.
     fn mentions<'a>(
         &'a self,
         hay: &[u8],
         new_here: &HashMap<Vec<u8>, usize>,
     ) -> Vec<(usize, usize, &'a [u8])> {
-        let tiers: Vec<&Matcher> = [&self.settled, &self.recent]
-            .into_iter()
-            .flatten()
-            .collect();
-        let mut next: Vec<Option<(usize, usize, &[u8])>> = tiers
-            .iter()
-            .map(|m| m.next_mention(hay, 0, new_here))
-            .collect();
         let mut found = Vec::new();
-        loop {
-            let best = next
-                .iter()
-                .flatten()
-                .min_by_key(|&&(s, e, _)| (s, std::cmp::Reverse(e)))
-                .copied();
-            let Some(m) = best else { break };
-            found.push(m);
-            for (t, n) in tiers.iter().zip(&mut next) {
-                if n.is_some_and(|(s, _, _)| s < m.1) {
-                    *n = t.next_mention(hay, m.1, new_here);
+        if self.names.is_empty() {
+            return found;
+        }
+        let mut lower = [0u8; NAME_MAX];
+        let mut i = 0;
+        while i < hay.len() {
+            if !name_byte(hay[i]) {
+                i += 1;
+                continue;
+            }
+            let a = i;
+            while i < hay.len() && name_byte(hay[i]) {
+                i += 1;
+            }
+            let b = i;
+            if b - a < 3 || !self.may_start(hay[a], hay[a + 1]) {
+                continue;
+            }
+            // Where a whole word may end, longest first: the run's end, then
+            // each dot that no letter or digit follows (`db-7.` at a
+            // sentence's end).
+            let inner = (a + 1..b).rev().filter(|&e| {
+                hay[e] == b'.' && (e + 1 == b || matches!(hay[e + 1], b'.' | b'-' | b'_'))
+            });
+            for e in std::iter::once(b).chain(inner) {
+                if !self.may_have_length(e - a) {
+                    continue;
                 }
+                let word = &mut lower[..e - a];
+                word.copy_from_slice(&hay[a..e]);
+                word.make_ascii_lowercase();
+                let Some((name, _)) = self.names.get_key_value(&word[..]) else {
+                    continue;
+                };
+                if !inside_token(hay, a) && new_here.get(name).is_none_or(|&at| a >= at) {
+                    found.push((a, e, name.as_slice()));
+                }
+                break;
             }
         }
         found
-    }
-}
-
-impl Matcher {
-    /// The first mention at or after `from`: the leftmost, longest match
-    /// that is a whole word, outside any token, and not before the point
-    /// where a name new in this chunk was learned. A match that fails is
-    /// passed over by one byte only, so it hides no shorter or later one.
-    fn next_mention<'a>(
-        &'a self,
-        hay: &[u8],
-        mut from: usize,
-        new_here: &HashMap<Vec<u8>, usize>,
-    ) -> Option<(usize, usize, &'a [u8])> {
-        while from < hay.len() {
-            let hit = self.ac.find(Input::new(hay).range(from..))?;
-            let (s, e) = (hit.start(), hit.end());
-            let name = self.names[hit.pattern().as_usize()].as_slice();
-            if whole_word(hay, s, e)
-                && !inside_token(hay, s)
-                && new_here.get(name).is_none_or(|&at| s >= at)
-            {
-                return Some((s, e, name));
-            }
-            from = s + 1;
-        }
-        None
     }
 }
 
@@ -215,7 +206,6 @@ pub fn apply(
             *at = (*at).min(l.at);
         }
     }
-    st.refresh();
     let hay = &red.bytes;
     let mut out: Option<Vec<u8>> = None;
     let mut pos = 0;
@@ -269,19 +259,6 @@ fn lines_of(buf: &[u8], at: &[usize]) -> Vec<std::ops::Range<usize>> {
         lines.push(start..end);
     }
     lines
-}
-
-/// Not part of a longer word, dotted name or hyphenated name.
-fn whole_word(hay: &[u8], s: usize, e: usize) -> bool {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-    if s > 0 && (word(hay[s - 1]) || hay[s - 1] == b'.') {
-        return false;
-    }
-    match hay.get(e) {
-        Some(&c) if word(c) => false,
-        Some(b'.') => !hay.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric()),
-        _ => true,
-    }
 }
 
 fn inside_token(hay: &[u8], s: usize) -> bool {
@@ -425,17 +402,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn whole_words_only() {
-        let hay = b"a msra-sa-41 b com.msra-sa-41.x msra-sa-410 x-msra-sa-41 msra-sa-41.";
-        let at = |i: usize| whole_word(hay, i, i + 10);
-        assert!(at(2));
-        assert!(!at(19));
-        assert!(!at(32));
-        assert!(!at(46));
-        assert!(at(57));
-    }
-
-    #[test]
     fn only_machine_like_names_are_learned() {
         for n in ["jira-prod-01", "msra-sa-41", "LabSZ", "db_01"] {
             assert!(machine_like(n.as_bytes()), "{n}");
@@ -454,8 +420,7 @@ mod tests {
         }
     }
 
-    fn mentions_of(st: &mut LearnState, hay: &[u8]) -> Vec<String> {
-        st.refresh();
+    fn mentions_of(st: &LearnState, hay: &[u8]) -> Vec<String> {
         st.mentions(hay, &HashMap::new())
             .into_iter()
             .map(|(s, e, _)| String::from_utf8_lossy(&hay[s..e]).into_owned())
@@ -463,26 +428,79 @@ mod tests {
     }
 
     #[test]
-    fn names_in_both_automata_are_found_and_split_does_not_matter() {
+    fn mentions_are_whole_words_of_any_case() {
+        let mut st = LearnState::default();
+        for n in ["db-7", "db-7.acme.lan", "web-9", "msra-sa-41"] {
+            st.learn(&learned(n));
+        }
         let hay = b"to db-7.acme.lan, db-7 and web-9 (db-7.acme.lan.) web-9x WEB-9";
         let want = ["db-7.acme.lan", "db-7", "web-9", "db-7.acme.lan", "WEB-9"];
-        // One automaton for everything.
-        let mut one = LearnState::default();
-        for n in ["db-7", "db-7.acme.lan", "web-9"] {
-            one.learn(&learned(n));
+        assert_eq!(mentions_of(&st, hay), want);
+        let hay =
+            b"a msra-sa-41 b com.msra-sa-41.x msra-sa-410 x-msra-sa-41 msra-sa-41. <HOST-0011aabb>";
+        assert_eq!(mentions_of(&st, hay), ["msra-sa-41", "msra-sa-41"]);
+    }
+
+    /// Not part of a longer word, dotted name or hyphenated name: the
+    /// definition [`LearnState::mentions`] implements by walking runs.
+    fn whole_word(hay: &[u8], s: usize, e: usize) -> bool {
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        if s > 0 && (word(hay[s - 1]) || hay[s - 1] == b'.') {
+            return false;
         }
-        assert_eq!(mentions_of(&mut one, hay), want);
-        // The same names split: `db-7` and fillers in the large automaton,
-        // the rest in the small one.
-        let mut two = LearnState::default();
-        two.learn(&learned("db-7"));
-        for i in 0..RECENT_MAX {
-            two.learn(&learned(&format!("filler-{i}")));
+        match hay.get(e) {
+            Some(&c) if word(c) => false,
+            Some(b'.') => !hay.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric()),
+            _ => true,
         }
-        two.refresh();
-        assert!(two.settled.is_some() && two.recent_names.is_empty());
-        two.learn(&learned("db-7.acme.lan"));
-        two.learn(&learned("web-9"));
-        assert_eq!(mentions_of(&mut two, hay), want);
+    }
+
+    /// From each position, the longest name that is a whole word there.
+    fn mentions_by_definition(names: &[&str], hay: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut s = 0;
+        while s < hay.len() {
+            let best = names
+                .iter()
+                .map(|n| n.as_bytes())
+                .filter(|n| {
+                    hay.len() - s >= n.len()
+                        && hay[s..s + n.len()].eq_ignore_ascii_case(n)
+                        && whole_word(hay, s, s + n.len())
+                        && !inside_token(hay, s)
+                })
+                .map(<[u8]>::len)
+                .max();
+            match best {
+                Some(n) => {
+                    out.push(String::from_utf8_lossy(&hay[s..s + n]).into_owned());
+                    s += n;
+                }
+                None => s += 1,
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mentions_match_their_definition(
+            parts in proptest::collection::vec(0usize..16, 0..40),
+        ) {
+            const PIECES: [&str; 16] = [
+                "db-7", "DB-7", ".acme", ".lan", "web-9", "x", " ", ".", "-", "_", "\n",
+                "(", "é", "<HOST-0011aabb>", "db-7.acme.lan", "9",
+            ];
+            let names = ["db-7", "db-7.acme.lan", "web-9", "acme.lan", "host-0011aabb"];
+            let mut st = LearnState::default();
+            for n in names {
+                st.learn(&learned(n));
+            }
+            let hay: String = parts.iter().map(|&i| PIECES[i]).collect();
+            proptest::prop_assert_eq!(
+                mentions_of(&st, hay.as_bytes()),
+                mentions_by_definition(&names, hay.as_bytes())
+            );
+        }
     }
 }
