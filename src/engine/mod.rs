@@ -452,11 +452,19 @@ impl Engine {
         };
         let mut pos = 0;
         while pos < hay.len() {
-            let Some(m) = gate.search_with(cache, &Input::new(hay).range(pos..hay.len())) else {
+            // Any match tells the line: the first match end the DFA meets
+            // will do, with no search for where that match starts.
+            let Some(m) =
+                gate.search_half_with(cache, &Input::new(hay).range(pos..hay.len()).earliest(true))
+            else {
                 break;
             };
-            let ls = line_start(hay, m.start()).max(pos);
-            let le = line_end(hay, m.start());
+            // A match never spans a line break, and it is not empty (the
+            // rule loader rejects patterns that match the empty string), so
+            // the byte before its end is on its line.
+            let at = m.offset().saturating_sub(1).max(pos);
+            let ls = line_start(hay, at).max(pos);
+            let le = line_end(hay, at);
             s.patset.clear();
             all.which_overlapping_matches_with(
                 cache_all,
