@@ -149,6 +149,7 @@ impl Config {
                 chunk_bytes: cli.chunk_bytes,
                 max_line_bytes: cli.max_line_bytes,
                 line_buffered: cli.line_buffered,
+                fill_chunks: false,
                 interrupt: None,
             },
             learn: cli.learn,

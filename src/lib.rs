@@ -60,8 +60,8 @@ use error::{Error, Result};
 use io::pipeline::Pipeline;
 use io::sink::AtomicFile;
 use redact::Redactor;
-use redact::learn::{LearnState, Learner};
 use redact::pseudonym::Pseudonymizer;
+use redact::replay::{FirstPass, Seed};
 use report::run::RunReport;
 use rules::RuleSet;
 
@@ -99,16 +99,8 @@ pub fn run(config: &Config) -> Result<RunReport> {
             .build()
             .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", config.threads)))?,
     );
-    let pipeline = Pipeline::new(
-        Arc::clone(&redactor),
-        Arc::clone(&pool),
-        config.pipeline.clone(),
-    );
-    let learner = Pipeline::new(
-        Arc::new(Learner::new(Arc::clone(&redactor))),
-        pool,
-        config.pipeline.clone(),
-    );
+    let pipeline = Pipeline::new(Arc::clone(&redactor), pool, config.pipeline.clone());
+    let learner = pipeline.filling(Arc::new(FirstPass::new(Arc::clone(&redactor))));
     let spill_dir = match &config.target {
         Target::File(p) => match p.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -151,18 +143,23 @@ pub fn run(config: &Config) -> Result<RunReport> {
     Ok(report)
 }
 
-/// The first pass over a seekable input: learn every host name that the
-/// learning rules find, then rewind to where the input started.
-pub fn learn_first(learner: &Pipeline<Learner>, f: &mut File, name: &Path) -> Result<LearnState> {
+/// The first pass over a seekable input ([`redact::replay`]): learn every
+/// host name, store the findings of every chunk (in an unnamed temporary
+/// file in `dir`), then rewind to where the input started.
+pub fn learn_first(
+    learner: &Pipeline<FirstPass>,
+    f: &mut File,
+    name: &Path,
+    dir: &Path,
+) -> Result<Seed> {
     let err = |e| Error::Input {
         path: name.to_path_buf(),
         source: e,
     };
     let start = f.stream_position().map_err(err)?;
-    let mut learned = LearnState::default();
-    learner.run_scoped(f, name, &mut std::io::sink(), name, &mut learned)?;
+    let seed = FirstPass::run(learner, f, name, dir)?;
     f.seek(SeekFrom::Start(start)).map_err(err)?;
-    Ok(learned)
+    Ok(seed)
 }
 
 /// Writes `bytes` to `file` and puts it in place.

@@ -47,6 +47,7 @@ use crate::error::{Error, Result};
 use crate::io::pipeline::Pipeline;
 use crate::redact::Redactor;
 use crate::redact::learn::{self, LearnState, Learner};
+use crate::redact::replay::{FirstPass, Seed};
 use crate::report::run::{FileRecord, LeftOut, Reason};
 
 pub use kind::Kind;
@@ -280,7 +281,7 @@ pub struct Walker<'a> {
     /// How learned host names are used.
     pub learn: LearnMode,
     /// The first pass that learns host names from a whole file.
-    pub learner: &'a Pipeline<Learner>,
+    pub learner: &'a Pipeline<FirstPass>,
 }
 
 /// Says which layer a read error comes from ("damaged gzip data: ...").
@@ -403,7 +404,7 @@ impl Walker<'_> {
         input: &mut (dyn Read + Send),
         out: &mut dyn Out,
         budget: &Budget,
-        seed: Option<LearnState>,
+        seed: Option<Seed>,
     ) -> Result<()> {
         match Kind::from_name(&at.name) {
             Kind::Plain => self.leaf(rec, at, &at.name, false, input, out, seed),
@@ -437,11 +438,7 @@ impl Walker<'_> {
     /// `auto` mode or the file is not plain text, and for a named pipe or
     /// device (`<(cat app.log)`, `/dev/stdin`), which can be read only once:
     /// those learn as they go, like a pipe on stdin.
-    pub(crate) fn learn_seed(
-        &self,
-        at: &At,
-        file: &mut std::fs::File,
-    ) -> Result<Option<LearnState>> {
+    pub(crate) fn learn_seed(&self, at: &At, file: &mut std::fs::File) -> Result<Option<Seed>> {
         use std::io::{Seek, SeekFrom};
         if self.learn != LearnMode::Auto
             || Kind::from_name(&at.name) != Kind::Plain
@@ -456,7 +453,7 @@ impl Walker<'_> {
         if !matches!(sniff::classify(&at.name, &head), Content::Text) {
             return Ok(None);
         }
-        crate::learn_first(self.learner, file, Path::new(&at.display)).map(Some)
+        crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir).map(Some)
     }
 
     /// Redacts one file's content: classifies it, then leaves it out or
@@ -470,7 +467,7 @@ impl Walker<'_> {
         gzip: bool,
         input: &mut (dyn Read + Send),
         out: &mut dyn Out,
-        seed: Option<LearnState>,
+        seed: Option<Seed>,
     ) -> Result<()> {
         self.check_interrupt()?;
         let head = sniff::read_head(input, SMALL_FILE).map_err(|e| at.input_error(e))?;
@@ -491,7 +488,15 @@ impl Walker<'_> {
         };
         let name = Path::new(&at.display);
         let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
-        let mut learned = seed.unwrap_or_default();
+        let (mut learned, seed) = match seed {
+            // The pipeline below replays the first pass's findings; the
+            // other ways learn from `learned` alone.
+            Some(seed) if !matches!(content, Content::Utf16(_)) && head.len() >= SMALL_FILE => {
+                (LearnState::default(), Some(seed))
+            }
+            Some(seed) => (seed.learned, None),
+            None => (LearnState::default(), None),
+        };
         let counts = match content {
             Content::Utf16(endian) => {
                 let mut enc =
@@ -524,13 +529,22 @@ impl Walker<'_> {
                     .map_err(|e| at.output_error(e))?;
                 counts
             }
-            _ => self.pipeline.run_scoped(
-                &mut Cursor::new(head).chain(input),
-                name,
-                &mut w,
-                name,
-                &mut learned,
-            )?,
+            _ => match seed {
+                Some(seed) => seed.replay(
+                    self.pipeline,
+                    &mut Cursor::new(head).chain(input),
+                    name,
+                    &mut w,
+                    name,
+                )?,
+                None => self.pipeline.run_scoped(
+                    &mut Cursor::new(head).chain(input),
+                    name,
+                    &mut w,
+                    name,
+                    &mut learned,
+                )?,
+            },
         };
         w.finish().map_err(|e| at.output_error(e))?;
         rec.files.push(FileRecord {

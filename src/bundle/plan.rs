@@ -553,14 +553,18 @@ pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
                     // `logscrub < app.log`: a file after all, read twice
                     // when learning in `auto` mode.
                     Some(mut f) => {
-                        let mut learned = if walker.learn == crate::config::LearnMode::Auto {
-                            crate::learn_first(walker.learner, &mut f, name)?
+                        if walker.learn == crate::config::LearnMode::Auto {
+                            crate::learn_first(walker.learner, &mut f, name, &walker.spill_dir)?
+                                .replay(walker.pipeline, &mut f, name, &mut lock, name)?
                         } else {
-                            LearnState::default()
-                        };
-                        walker
-                            .pipeline
-                            .run_scoped(&mut f, name, &mut lock, name, &mut learned)?
+                            walker.pipeline.run_scoped(
+                                &mut f,
+                                name,
+                                &mut lock,
+                                name,
+                                &mut LearnState::default(),
+                            )?
+                        }
                     }
                     None => walker.pipeline.run(
                         Box::new(io::stdin()),

@@ -367,6 +367,11 @@ impl Engine {
         &self.rules[index as usize].rule
     }
 
+    /// Number of labels in the label table.
+    pub fn label_count(&self) -> usize {
+        self.labels.len()
+    }
+
     /// The label at `index` of the label table.
     pub fn label(&self, index: u32) -> &str {
         &self.labels[index as usize]
@@ -382,6 +387,30 @@ impl Engine {
     /// the state at its end is returned. The findings are left sorted and
     /// merged in `s.findings`.
     pub fn scan(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
+        self.scan_inner(hay, start, s, None)
+    }
+
+    /// [`Engine::scan`], which also leaves in `learn` what the rules that
+    /// learn host names found, merged only among themselves: the findings a
+    /// scan with those rules alone would make ([`Engine::learner`]), since
+    /// a union with another rule's finding must not hide a name.
+    pub fn scan_learning(
+        &self,
+        hay: &[u8],
+        start: BlockState,
+        s: &mut Scratch,
+        learn: &mut Vec<Finding>,
+    ) -> BlockState {
+        self.scan_inner(hay, start, s, Some(learn))
+    }
+
+    fn scan_inner(
+        &self,
+        hay: &[u8],
+        start: BlockState,
+        s: &mut Scratch,
+        learn: Option<&mut Vec<Finding>>,
+    ) -> BlockState {
         s.findings.clear();
         s.protected.clear();
         let end_state = self.scan_blocks(hay, start, s, true);
@@ -399,6 +428,15 @@ impl Engine {
                 self.run_rule(ri, hay, r.clone(), s);
             }
             s.gated[i] = ranges;
+        }
+        if let Some(learn) = learn {
+            learn.clear();
+            learn.extend(
+                s.findings
+                    .iter()
+                    .filter(|f| self.rules[f.rule as usize].rule.learn),
+            );
+            spans::merge(learn);
         }
         spans::merge(&mut s.findings);
         end_state

@@ -86,6 +86,10 @@ pub struct Options {
     pub max_line_bytes: usize,
     /// End a chunk after every read that completes a line.
     pub line_buffered: bool,
+    /// Fill every chunk to `chunk_bytes` even when a read returns less: for
+    /// inputs that never stall (files), so that the same bytes are always
+    /// cut into the same chunks.
+    pub fill_chunks: bool,
     /// Set from a signal handler to stop between chunks.
     pub interrupt: Option<Arc<AtomicBool>>,
 }
@@ -96,6 +100,7 @@ impl Default for Options {
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             line_buffered: false,
+            fill_chunks: false,
             interrupt: None,
         }
     }
@@ -152,6 +157,28 @@ impl<P: ChunkProcessor> Pipeline<P> {
     /// The processor.
     pub fn processor(&self) -> &P {
         &self.proc
+    }
+
+    /// The processor, shared.
+    pub fn processor_arc(&self) -> &Arc<P> {
+        &self.proc
+    }
+
+    /// A pipeline running `proc` on the same threads with the same
+    /// settings, except that it fills every chunk (see
+    /// [`Options::fill_chunks`]): for the passes over a file that must cut
+    /// it the same way.
+    pub fn filling<Q: ChunkProcessor>(&self, proc: Arc<Q>) -> Pipeline<Q> {
+        Pipeline {
+            proc,
+            pool: Arc::clone(&self.pool),
+            threads: self.threads,
+            opts: Options {
+                fill_chunks: true,
+                line_buffered: false,
+                ..self.opts.clone()
+            },
+        }
     }
 
     /// Streams `input` through the processor into `output`. Names are used
@@ -455,7 +482,9 @@ impl<P: ChunkProcessor> Reader<P> {
                 if last_nl.is_some()
                     && (len >= chunk
                         || self.opts.line_buffered
-                        || (n < want && self.in_flight.load(Ordering::Acquire) == 0))
+                        || (n < want
+                            && !self.opts.fill_chunks
+                            && self.in_flight.load(Ordering::Acquire) == 0))
                 {
                     break;
                 }

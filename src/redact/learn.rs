@@ -10,9 +10,9 @@
 //!
 //! - **streams** (stdin that is a pipe): a name counts from the point where
 //!   it was first found on; earlier bare mentions stay;
-//! - **files** (and stdin redirected from a file): a first pass with only
-//!   the learning rules ([`Learner`]) collects every name, so bare mentions
-//!   are replaced everywhere, also before the first reliable one.
+//! - **files** (and stdin redirected from a file): a first pass collects
+//!   every name ([`super::replay`]), so bare mentions are replaced
+//!   everywhere, also before the first reliable one.
 //!
 //! Because the stage runs in input order and positions are exact, the result
 //! does not depend on threads or chunk sizes. A name is learned only if it
@@ -24,8 +24,7 @@
 use std::collections::HashMap;
 
 use super::{Learned, Redacted, Redactor};
-use crate::engine::{BlockState, Engine, Scratch};
-use crate::io::pipeline::ChunkProcessor;
+use crate::engine::{BlockState, Engine};
 use crate::report::Counts;
 
 /// Host names known so far in one input, and a quick index over them.
@@ -95,7 +94,7 @@ impl LearnState {
         self.names.is_empty()
     }
 
-    fn learn(&mut self, l: &Learned) -> bool {
+    pub(super) fn learn(&mut self, l: &Learned) -> bool {
         if self.names.contains_key(&l.name) || !learnable(&l.name) {
             return false;
         }
@@ -271,26 +270,11 @@ fn line_has_token(part: &[u8]) -> bool {
     memchr::memchr_iter(b'<', part).any(|i| crate::token::token_at(part, i).is_some())
 }
 
-/// The first pass over a file: only the learning rules run, and the output
-/// is nothing but the names found. Feed its [`LearnState`] to the main pass.
+/// Learning from text already in memory (a small file read whole): only
+/// the learning rules run ([`Engine::learner`]). Files on disk learn in the
+/// first pass of [`super::replay`] instead.
 #[derive(Debug)]
-pub struct Learner {
-    redactor: std::sync::Arc<Redactor>,
-}
-
-impl Learner {
-    /// A learner for `redactor`'s learning rules.
-    pub fn new(redactor: std::sync::Arc<Redactor>) -> Learner {
-        Learner { redactor }
-    }
-
-    fn engine(&self) -> &Engine {
-        self.redactor
-            .engine()
-            .learner()
-            .unwrap_or_else(|| self.redactor.engine())
-    }
-}
+pub struct Learner;
 
 /// A learner that borrows its redactor, for text already in memory.
 pub struct LearnerRef<'a> {
@@ -298,7 +282,7 @@ pub struct LearnerRef<'a> {
 }
 
 impl Learner {
-    /// A borrowing learner over `redactor`, for [`LearnerRef::learn_bytes`].
+    /// A learner over `redactor`, for [`LearnerRef::learn_bytes`].
     pub fn new_ref(redactor: &Redactor) -> LearnerRef<'_> {
         LearnerRef { redactor }
     }
@@ -346,55 +330,6 @@ fn learn_from(
     };
     let label = main.label_index(engine.label(f.label)).unwrap_or(0);
     redactor.collect_learned(rule, label, &text[f.start..f.end], 0, tmp, out);
-}
-
-impl ChunkProcessor for Learner {
-    type Scratch = Scratch;
-    type State = BlockState;
-    type Ordered = LearnState;
-
-    fn scratch(&self) -> Scratch {
-        self.engine().scratch()
-    }
-
-    fn new_counts(&self) -> Counts {
-        Counts::default()
-    }
-
-    fn advance(&self, state: BlockState, _chunk: &[u8], _s: &mut Scratch) -> BlockState {
-        state
-    }
-
-    fn process(
-        &self,
-        state: BlockState,
-        chunk: &[u8],
-        s: &mut Scratch,
-        out: Vec<u8>,
-        _counts: &mut Counts,
-    ) -> Redacted {
-        let engine = self.engine();
-        engine.scan(chunk, state, s);
-        let mut learned = Vec::new();
-        let mut tmp = Vec::new();
-        for f in &s.findings {
-            learn_from(&self.redactor, engine, f, chunk, &mut tmp, &mut learned);
-        }
-        Redacted {
-            bytes: out,
-            learned,
-        }
-    }
-
-    fn ordered(&self, st: &mut LearnState, red: Redacted, _counts: &mut Counts) -> Redacted {
-        for l in &red.learned {
-            st.learn(l);
-        }
-        Redacted {
-            bytes: red.bytes,
-            learned: Vec::new(),
-        }
-    }
 }
 
 #[cfg(test)]

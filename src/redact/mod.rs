@@ -14,6 +14,7 @@
 pub mod learn;
 pub mod map;
 pub mod pseudonym;
+pub mod replay;
 
 use std::ops::Range;
 
@@ -163,10 +164,22 @@ impl Redactor {
         hay: &[u8],
         start: BlockState,
         s: &mut RedactScratch,
-        mut out: Vec<u8>,
+        out: Vec<u8>,
         counts: &mut Counts,
     ) -> (Redacted, BlockState) {
         let end_state = self.engine.scan(hay, start, &mut s.engine);
+        (self.redact_found(hay, s, out, counts), end_state)
+    }
+
+    /// The second half of [`Redactor::redact`]: the output for `hay` from
+    /// the findings a scan of it left in `s` (sorted and merged).
+    fn redact_found(
+        &self,
+        hay: &[u8],
+        s: &mut RedactScratch,
+        mut out: Vec<u8>,
+        counts: &mut Counts,
+    ) -> Redacted {
         out.clear();
         let newlines = memchr::memchr_iter(b'\n', hay).count() as u64;
         counts.lines += newlines + u64::from(hay.last().is_some_and(|&c| c != b'\n'));
@@ -183,13 +196,10 @@ impl Redactor {
             s.log.changed = changed;
         }
         counts.bytes_out += out.len() as u64;
-        (
-            Redacted {
-                bytes: out,
-                learned,
-            },
-            end_state,
-        )
+        Redacted {
+            bytes: out,
+            learned,
+        }
     }
 
     /// Appends `hay` to `out` with `findings` (sorted, disjoint, offsets in
