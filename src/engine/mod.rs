@@ -8,9 +8,10 @@
 //!    every rule keyword (ASCII case-insensitive, overlapping). A rule with
 //!    keywords runs only on the lines that hold one of them; most log lines
 //!    hold none, so most rules never look at most lines. Rules without
-//!    keywords (IP addresses, e-mail, host names) run over the whole chunk
-//!    in one regex call each, relying on the regex crate's own literal
-//!    prefilters and DFAs.
+//!    keywords (IP addresses, host names, log columns) are compiled together
+//!    into the gate, one lazy DFA that reports every match of every one of
+//!    them: a single pass over the chunk tells each rule the lines it can
+//!    match, and it runs on those alone.
 //! 2. **Full match.** A candidate's regex runs over the candidate lines,
 //!    captures are resolved only when a rule redacts a group, and each hit
 //!    passes the rule's context checks (`not_before`/`not_after`) and
@@ -35,7 +36,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input, hybrid, meta};
 
 use crate::error::{Error, Result};
 use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
@@ -72,12 +73,10 @@ pub struct Engine {
     keyword_rules: Vec<u32>,
     /// Regex rules without keywords: run on every chunk.
     always_rules: Vec<u32>,
-    /// All `always_rules` in one regex: a line where none of them can match
-    /// is skipped by all of them after a single scan.
-    gate: Option<meta::Regex>,
-    /// The same with every-match semantics, to tell which rules match in a
-    /// gated line.
-    gate_all: Option<meta::Regex>,
+    /// All `always_rules` in one lazy DFA that reports every match of every
+    /// rule: one pass over a chunk tells which lines each of them can match,
+    /// and a rule runs on those lines only.
+    gate: Option<hybrid::dfa::DFA>,
     /// Block rules.
     block_rules: Vec<u32>,
     block_ac: Option<AhoCorasick>,
@@ -118,9 +117,7 @@ pub struct Scratch {
     cands: Vec<Vec<Range<usize>>>,
     /// The findings of the last scan, sorted and merged.
     pub findings: Vec<Finding>,
-    gate: Option<meta::Cache>,
-    gate_all: Option<meta::Cache>,
-    patset: regex_automata::PatternSet,
+    gate: Option<hybrid::dfa::Cache>,
     /// Gated line ranges per always-rule.
     gated: Vec<Vec<Range<usize>>>,
     /// Block markers (`-----BEGIN ... KEY-----`) of this scan, in order: no
@@ -141,7 +138,6 @@ impl Engine {
             keyword_rules: Vec::new(),
             always_rules: Vec::new(),
             gate: None,
-            gate_all: None,
             block_rules: Vec::new(),
             block_ac: None,
             allow: set.allow().clone(),
@@ -287,8 +283,7 @@ impl Engine {
         e.keyword_ac = ac(&keywords)?;
         e.block_ac = ac(&block_keywords)?;
         if always_hirs.len() > 1 {
-            e.gate = Some(pattern::build_many(&always_hirs).map_err(Error::Usage)?);
-            e.gate_all = Some(pattern::build_many_all(&always_hirs).map_err(Error::Usage)?);
+            e.gate = Some(pattern::build_gate(&always_hirs).map_err(Error::Usage)?);
         }
         let learn: Vec<Rule> = set.rules().iter().filter(|r| r.learn).cloned().collect();
         if !learn.is_empty() && learn.len() < set.len() {
@@ -349,9 +344,7 @@ impl Engine {
             caps: self.regexes.iter().map(|r| r.create_captures()).collect(),
             cands: vec![Vec::new(); self.keyword_rules.len()],
             findings: Vec::new(),
-            gate: self.gate.as_ref().map(|r| r.create_cache()),
-            gate_all: self.gate_all.as_ref().map(|r| r.create_cache()),
-            patset: regex_automata::PatternSet::new(self.always_rules.len().max(1)),
+            gate: self.gate.as_ref().map(|d| d.create_cache()),
             gated: vec![Vec::new(); self.always_rules.len()],
             protected: Vec::new(),
         }
@@ -475,48 +468,45 @@ impl Engine {
         self.scan_blocks(hay, start, s, false)
     }
 
-    /// The lines where always-rules match, per rule: one scan of the
-    /// combined regex finds the next such line, an overlapping scan of that
-    /// line says which rules.
+    /// The lines where always-rules match, per rule: one overlapping pass
+    /// of the gate over the chunk reports the end of every match of every
+    /// rule, and each end marks its line for its rule. Should the lazy DFA
+    /// ever give up, every rule runs on the whole chunk instead.
     fn gate_lines(&self, hay: &[u8], s: &mut Scratch) {
         for g in &mut s.gated {
             g.clear();
         }
-        let (Some(gate), Some(all)) = (&self.gate, &self.gate_all) else {
+        let (Some(gate), Some(cache)) = (&self.gate, s.gate.as_mut()) else {
             return;
         };
-        let (Some(cache), Some(cache_all)) = (s.gate.as_mut(), s.gate_all.as_mut()) else {
-            return;
-        };
-        let mut pos = 0;
-        while pos < hay.len() {
-            // Any match tells the line: the first match end the DFA meets
-            // will do, with no search for where that match starts.
-            let Some(m) =
-                gate.search_half_with(cache, &Input::new(hay).range(pos..hay.len()).earliest(true))
-            else {
-                break;
-            };
-            // A match never spans a line break, and it is not empty (the
-            // rule loader rejects patterns that match the empty string), so
-            // the byte before its end is on its line.
-            let at = m.offset().saturating_sub(1).max(pos);
-            let ls = line_start(hay, at).max(pos);
-            let le = line_end(hay, at);
-            s.patset.clear();
-            all.which_overlapping_matches_with(
-                cache_all,
-                &Input::new(hay).range(ls..le),
-                &mut s.patset,
-            );
-            for pid in s.patset.iter() {
-                let g = &mut s.gated[pid.as_usize()];
-                match g.last_mut() {
-                    Some(last) if last.end + 1 >= ls => last.end = le,
-                    _ => g.push(ls..le),
+        let input = Input::new(hay);
+        let mut state = hybrid::dfa::OverlappingState::start();
+        // The line of the last match (none yet).
+        let mut line: Option<Range<usize>> = None;
+        loop {
+            if gate
+                .try_search_overlapping_fwd(cache, &input, &mut state)
+                .is_err()
+            {
+                for g in &mut s.gated {
+                    g.clear();
+                    g.push(0..hay.len());
                 }
+                return;
             }
-            pos = le + 1;
+            let Some(m) = state.get_match() else { break };
+            // Matches are never empty and never span a line break: the
+            // last byte of this one is on its line.
+            let at = m.offset() - 1;
+            let line = match &line {
+                Some(l) if l.start <= at && at < l.end => l.clone(),
+                _ => line.insert(line_start(hay, at)..line_end(hay, at)).clone(),
+            };
+            let g = &mut s.gated[m.pattern().as_usize()];
+            match g.last_mut() {
+                Some(last) if last.end + 1 >= line.start => last.end = last.end.max(line.end),
+                _ => g.push(line.clone()),
+            }
         }
     }
 

@@ -18,7 +18,8 @@
 //! off), and `.` matches any byte, so logs that are not UTF-8 are scanned as
 //! they are. This also keeps the regex crate on its fast DFA engines.
 
-use regex_automata::meta;
+use regex_automata::nfa::thompson;
+use regex_automata::{hybrid, meta};
 use regex_syntax::hir::{
     self, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,
 };
@@ -36,21 +37,22 @@ pub fn build(hir: &Hir) -> Result<meta::Regex, String> {
         .map_err(|e| format!("regex does not compile: {e}"))
 }
 
-/// Compiles several patterns into one regex that reports which matched.
-pub fn build_many(hirs: &[Hir]) -> Result<meta::Regex, String> {
-    meta::Builder::new()
-        .configure(config())
+/// Compiles several patterns into one lazy DFA that reports every match
+/// of every pattern (`MatchKind::All`, searched with overlapping semantics).
+pub fn build_gate(hirs: &[Hir]) -> Result<hybrid::dfa::DFA, String> {
+    let err = |e: String| format!("regexes do not compile together: {e}");
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().utf8(false))
         .build_many_from_hir(hirs)
-        .map_err(|e| format!("regexes do not compile together: {e}"))
-}
-
-/// Like [`build_many`], for reporting every pattern that matches anywhere in
-/// a range (`which_overlapping_matches`).
-pub fn build_many_all(hirs: &[Hir]) -> Result<meta::Regex, String> {
-    meta::Builder::new()
-        .configure(config().match_kind(regex_automata::MatchKind::All))
-        .build_many_from_hir(hirs)
-        .map_err(|e| format!("regexes do not compile together: {e}"))
+        .map_err(|e| err(e.to_string()))?;
+    hybrid::dfa::DFA::builder()
+        .configure(
+            hybrid::dfa::DFA::config()
+                .match_kind(regex_automata::MatchKind::All)
+                .cache_capacity(CACHE_BYTES),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| err(e.to_string()))
 }
 
 /// A case-insensitive alternation of literal `words`, line-bound.
@@ -59,12 +61,14 @@ pub fn literals(words: &[String]) -> Result<Hir, String> {
     parse(&format!("(?i:{})", alts.join("|")))
 }
 
+/// Room for the lazy DFA of large or combined patterns, so that it does not
+/// clear its cache and fall back to slower engines.
+const CACHE_BYTES: usize = 8 << 20;
+
 fn config() -> meta::Config {
     meta::Config::new()
         .utf8_empty(false)
-        // Room for the lazy DFA of large or combined patterns, so that it
-        // does not clear its cache and fall back to slower engines.
-        .hybrid_cache_capacity(8 << 20)
+        .hybrid_cache_capacity(CACHE_BYTES)
 }
 
 /// Parses and rewrites `pattern` (see the module docs).
