@@ -82,8 +82,6 @@ pub struct Engine {
     block_ac: Option<AhoCorasick>,
     /// Values that stay.
     allow: AllowList,
-    /// The `learn` rules alone, for the first pass that learns host names.
-    learner: Option<Box<Engine>>,
 }
 
 #[derive(Debug)]
@@ -141,7 +139,6 @@ impl Engine {
             block_rules: Vec::new(),
             block_ac: None,
             allow: set.allow().clone(),
-            learner: None,
         };
         let mut label_ids: HashMap<String, u32> = HashMap::new();
         let mut label = |name: &str, labels: &mut Vec<String>| -> u32 {
@@ -285,49 +282,12 @@ impl Engine {
         if always_hirs.len() > 1 {
             e.gate = Some(pattern::build_gate(&always_hirs).map_err(Error::Usage)?);
         }
-        let learn: Vec<Rule> = set.rules().iter().filter(|r| r.learn).cloned().collect();
-        if !learn.is_empty() && learn.len() < set.len() {
-            let mut sub = RuleSet::default();
-            sub.set_allow(set.allow().clone());
-            for r in learn {
-                sub.push_checked(r);
-            }
-            e.learner = Some(Box::new(Engine::new(&sub)?));
-        }
         Ok(e)
-    }
-
-    /// An engine with only the rules that learn host names, for a first
-    /// pass over a file; `None` when no rule learns.
-    pub fn learner(&self) -> Option<&Engine> {
-        match &self.learner {
-            Some(l) => Some(l),
-            None if self.rules.iter().any(|r| r.rule.learn) => Some(self),
-            None => None,
-        }
-    }
-
-    /// The index of the rule with id `id`.
-    pub fn rule_index(&self, id: &str) -> Option<u32> {
-        self.rules
-            .iter()
-            .position(|r| r.rule.id == id)
-            .map(|i| i as u32)
-    }
-
-    /// The index of label `name` in the label table.
-    pub fn label_index(&self, name: &str) -> Option<u32> {
-        self.labels.iter().position(|l| l == name).map(|i| i as u32)
     }
 
     /// True when `value` is on the allow list.
     pub fn allows(&self, value: &[u8]) -> bool {
         self.allow.allows(value)
-    }
-
-    /// True when the rule at `index` learns host names.
-    pub fn learns(&self, index: u32) -> bool {
-        self.rules[index as usize].rule.learn
     }
 
     /// True when `f` is a host name to learn: found by a learning rule, under
@@ -385,8 +345,8 @@ impl Engine {
 
     /// [`Engine::scan`], which also leaves in `learn` what the rules that
     /// learn host names found, merged only among themselves: the findings a
-    /// scan with those rules alone would make ([`Engine::learner`]), since
-    /// a union with another rule's finding must not hide a name.
+    /// scan with those rules alone would make, since a union with another
+    /// rule's finding must not hide a name.
     pub fn scan_learning(
         &self,
         hay: &[u8],

@@ -24,7 +24,7 @@
 use std::collections::HashMap;
 
 use super::{Learned, Redacted, Redactor};
-use crate::engine::{BlockState, Engine};
+use crate::engine::BlockState;
 use crate::report::Counts;
 
 /// Host names known so far in one input, and a quick index over them.
@@ -270,9 +270,8 @@ fn line_has_token(part: &[u8]) -> bool {
     memchr::memchr_iter(b'<', part).any(|i| crate::token::token_at(part, i).is_some())
 }
 
-/// Learning from text already in memory (a small file read whole): only
-/// the learning rules run ([`Engine::learner`]). Files on disk learn in the
-/// first pass of [`super::replay`] instead.
+/// Learning from text already in memory (a small file read whole). Files
+/// on disk learn in the first pass of [`super::replay`] instead.
 #[derive(Debug)]
 pub struct Learner;
 
@@ -291,19 +290,13 @@ impl Learner {
 impl LearnerRef<'_> {
     /// The host names that `text` (whole lines) teaches.
     pub fn learn_bytes(&self, text: &[u8]) -> LearnState {
-        let mut st = LearnState::default();
-        let engine = self
-            .redactor
-            .engine()
-            .learner()
-            .unwrap_or_else(|| self.redactor.engine());
+        let engine = self.redactor.engine();
         let mut s = engine.scratch();
-        engine.scan(text, BlockState::default(), &mut s);
-        let mut tmp = Vec::new();
+        let mut found = Vec::new();
+        engine.scan_learning(text, BlockState::default(), &mut s, &mut found);
         let mut learned = Vec::new();
-        for f in &s.findings {
-            learn_from(self.redactor, engine, f, text, &mut tmp, &mut learned);
-        }
+        names_found(self.redactor, text, &found, &mut Vec::new(), &mut learned);
+        let mut st = LearnState::default();
         for l in &learned {
             st.learn(l);
         }
@@ -311,25 +304,20 @@ impl LearnerRef<'_> {
     }
 }
 
-/// Collects the names a learner-engine finding teaches, in the main
-/// engine's rule and label numbering.
-fn learn_from(
+/// Collects the names that `found`, the findings of the learning rules in
+/// `text` ([`crate::engine::Engine::scan_learning`]), teach.
+pub(super) fn names_found(
     redactor: &Redactor,
-    engine: &Engine,
-    f: &crate::engine::Finding,
     text: &[u8],
+    found: &[crate::engine::Finding],
     tmp: &mut Vec<u8>,
     out: &mut Vec<Learned>,
 ) {
-    if !engine.learns_finding(f) {
-        return;
+    for f in found {
+        if redactor.engine().learns_finding(f) {
+            redactor.collect_learned(f.rule, f.label, &text[f.start..f.end], 0, tmp, out);
+        }
     }
-    let main = redactor.engine();
-    let Some(rule) = main.rule_index(&engine.rule(f.rule).id) else {
-        return;
-    };
-    let label = main.label_index(engine.label(f.label)).unwrap_or(0);
-    redactor.collect_learned(rule, label, &text[f.start..f.end], 0, tmp, out);
 }
 
 #[cfg(test)]

@@ -233,18 +233,7 @@ impl ChunkProcessor for FirstPass {
         let engine = self.redactor.engine();
         engine.scan_learning(chunk, state, &mut s.engine, &mut s.learn);
         let mut learned: Vec<Learned> = Vec::new();
-        for f in &s.learn {
-            if engine.learns_finding(f) {
-                self.redactor.collect_learned(
-                    f.rule,
-                    f.label,
-                    &chunk[f.start..f.end],
-                    0,
-                    &mut s.tmp,
-                    &mut learned,
-                );
-            }
-        }
+        super::learn::names_found(&self.redactor, chunk, &s.learn, &mut s.tmp, &mut learned);
         out.clear();
         let storable = u32::try_from(chunk.len()).is_ok();
         let count = if storable {
