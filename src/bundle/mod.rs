@@ -46,7 +46,7 @@ use crate::engine::BlockState;
 use crate::error::{Error, Result};
 use crate::io::pipeline::Pipeline;
 use crate::redact::Redactor;
-use crate::redact::learn::{self, LearnState, Learner};
+use crate::redact::learn::{self, LearnState};
 use crate::redact::replay::{FirstPass, Seed};
 use crate::report::run::{FileRecord, LeftOut, Reason};
 
@@ -450,7 +450,11 @@ impl Walker<'_> {
         let head = sniff::read_head(file, SMALL_FILE).map_err(|e| at.input_error(e))?;
         file.seek(SeekFrom::Start(start))
             .map_err(|e| at.input_error(e))?;
-        if !matches!(sniff::classify(&at.name, &head), Content::Text) {
+        // A small file is read whole by `leaf`, which learns from it in the
+        // same scan that redacts it.
+        if head.len() < SMALL_FILE && head.len() <= self.opts.max_line_bytes
+            || !matches!(sniff::classify(&at.name, &head), Content::Text)
+        {
             return Ok(None);
         }
         crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir).map(Some)
@@ -513,17 +517,22 @@ impl Walker<'_> {
                 // pipeline (which would make it one chunk).
                 let mut counts = self.redactor.new_counts();
                 let mut scratch = self.redactor.scratch();
-                if self.learn == LearnMode::Auto && learned.is_empty() {
+                let red = if self.learn == LearnMode::Auto {
                     // The whole file is here: learn from all of it first.
-                    learned = Learner::new_ref(self.redactor).learn_bytes(&head);
-                }
-                let (red, _) = self.redactor.redact(
-                    &head,
-                    BlockState::default(),
-                    &mut scratch,
-                    Vec::new(),
-                    &mut counts,
-                );
+                    let (red, names) = self.redactor.redact_whole(&head, &mut scratch, &mut counts);
+                    learned = names;
+                    red
+                } else {
+                    self.redactor
+                        .redact(
+                            &head,
+                            BlockState::default(),
+                            &mut scratch,
+                            Vec::new(),
+                            &mut counts,
+                        )
+                        .0
+                };
                 let red = learn::apply(self.redactor, &mut learned, red, &mut counts);
                 w.write_all(red.as_bytes())
                     .map_err(|e| at.output_error(e))?;

@@ -58,6 +58,11 @@ impl BlockState {
     pub fn is_open(&self) -> bool {
         self.0.is_some()
     }
+
+    /// The state as a number: the open block's rule index, or `u32::MAX`.
+    pub fn code(&self) -> u32 {
+        self.0.unwrap_or(u32::MAX)
+    }
 }
 
 /// All rules, compiled. Immutable and shared by all threads.
@@ -280,7 +285,9 @@ impl Engine {
         e.keyword_ac = ac(&keywords)?;
         e.block_ac = ac(&block_keywords)?;
         if always_hirs.len() > 1 {
-            e.gate = Some(pattern::build_gate(&always_hirs).map_err(Error::Usage)?);
+            // Each rule compiled on its own above; should they not compile
+            // together, every one of them runs on every line instead.
+            e.gate = pattern::build_gate(&always_hirs).ok();
         }
         Ok(e)
     }
@@ -903,6 +910,34 @@ negative_examples = ["PRIVATE KEY"]
         assert!(st2.is_open());
         let st3 = e.scan(b"-----END PRIVATE KEY-----\n", st2, &mut s);
         assert!(!st3.is_open());
+    }
+
+    #[test]
+    fn rules_the_gate_cannot_combine_still_run() {
+        // A Unicode `\b` makes the gate's DFA give up on non-ASCII bytes.
+        let e = engine(
+            r#"
+[[rule]]
+id = "t.u"
+label = "ZZ"
+description = "u"
+pattern = '(?u:\b)zz[0-9]+(?u:\b)'
+examples = [{ input = "zz1", output = "<ZZ>" }]
+negative_examples = ["zz"]
+
+[[rule]]
+id = "t.n"
+label = "N"
+description = "n"
+pattern = 'n[0-9]{3}'
+examples = [{ input = "n123", output = "<N>" }]
+negative_examples = ["n1"]
+"#,
+        );
+        assert_eq!(
+            spans(&e, "a zz12 b\né zz34 n123 ü"),
+            vec![(2, 6), (12, 16), (17, 21)]
+        );
     }
 
     #[test]

@@ -49,16 +49,13 @@ pub fn build_gate(hirs: &[Hir]) -> Result<hybrid::dfa::DFA, String> {
         .configure(
             hybrid::dfa::DFA::config()
                 .match_kind(regex_automata::MatchKind::All)
+                // A user rule may ask for a Unicode `\b`: the DFA then
+                // gives up on non-ASCII bytes, and the caller falls back.
+                .unicode_word_boundary(true)
                 .cache_capacity(CACHE_BYTES),
         )
         .build_from_nfa(nfa)
         .map_err(|e| err(e.to_string()))
-}
-
-/// A case-insensitive alternation of literal `words`, line-bound.
-pub fn literals(words: &[String]) -> Result<Hir, String> {
-    let alts: Vec<String> = words.iter().map(|w| regex_syntax::escape(w)).collect();
-    parse(&format!("(?i:{})", alts.join("|")))
 }
 
 /// Room for the lazy DFA of large or combined patterns, so that it does not

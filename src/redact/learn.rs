@@ -24,7 +24,6 @@
 use std::collections::HashMap;
 
 use super::{Learned, Redacted, Redactor};
-use crate::engine::BlockState;
 use crate::report::Counts;
 
 /// Host names known so far in one input, and a quick index over them.
@@ -268,40 +267,6 @@ fn inside_token(hay: &[u8], s: usize) -> bool {
 
 fn line_has_token(part: &[u8]) -> bool {
     memchr::memchr_iter(b'<', part).any(|i| crate::token::token_at(part, i).is_some())
-}
-
-/// Learning from text already in memory (a small file read whole). Files
-/// on disk learn in the first pass of [`super::replay`] instead.
-#[derive(Debug)]
-pub struct Learner;
-
-/// A learner that borrows its redactor, for text already in memory.
-pub struct LearnerRef<'a> {
-    redactor: &'a Redactor,
-}
-
-impl Learner {
-    /// A learner over `redactor`, for [`LearnerRef::learn_bytes`].
-    pub fn new_ref(redactor: &Redactor) -> LearnerRef<'_> {
-        LearnerRef { redactor }
-    }
-}
-
-impl LearnerRef<'_> {
-    /// The host names that `text` (whole lines) teaches.
-    pub fn learn_bytes(&self, text: &[u8]) -> LearnState {
-        let engine = self.redactor.engine();
-        let mut s = engine.scratch();
-        let mut found = Vec::new();
-        engine.scan_learning(text, BlockState::default(), &mut s, &mut found);
-        let mut learned = Vec::new();
-        names_found(self.redactor, text, &found, &mut Vec::new(), &mut learned);
-        let mut st = LearnState::default();
-        for l in &learned {
-            st.learn(l);
-        }
-        st
-    }
 }
 
 /// Collects the names that `found`, the findings of the learning rules in

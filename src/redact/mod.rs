@@ -177,6 +177,28 @@ impl Redactor {
         (self.redact_found(hay, s, out, counts), end_state)
     }
 
+    /// Redacts a whole text held in memory (a small file), learning host
+    /// names from all of it in the same scan: the output before bare
+    /// mentions are replaced, and the names to replace them with
+    /// ([`learn::apply`]).
+    pub fn redact_whole(
+        &self,
+        hay: &[u8],
+        s: &mut RedactScratch,
+        counts: &mut Counts,
+    ) -> (Redacted, LearnState) {
+        let mut found = Vec::new();
+        self.engine
+            .scan_learning(hay, BlockState::default(), &mut s.engine, &mut found);
+        let mut names = Vec::new();
+        learn::names_found(self, hay, &found, &mut s.tmp, &mut names);
+        let mut st = LearnState::default();
+        for l in &names {
+            st.learn(l);
+        }
+        (self.redact_found(hay, s, Vec::new(), counts), st)
+    }
+
     /// The second half of [`Redactor::redact`]: the output for `hay` from
     /// the findings a scan of it left in `s` (sorted and merged).
     fn redact_found(

@@ -10,11 +10,13 @@
 //! changed lines and replaces the learned names, as any run does.
 //!
 //! Both passes fill their chunks ([`crate::io::pipeline::Options::fill_chunks`]),
-//! so the same bytes are cut the same way. A chunk is replayed only when its
-//! length and CRC-32 match the stored chunk's and every stored finding fits
-//! it; any other chunk (the file changed between the passes, or a read was
-//! cut short) is scanned afresh, so the output never depends on the store
-//! being right, only the time it takes.
+//! so the same bytes are cut the same way. A scan's findings depend on the
+//! chunk's bytes and on whether a private key is open where it starts, so a
+//! chunk is replayed only when its length, checksum and start block state
+//! match the stored chunk's and every stored finding fits it; any other
+//! chunk (the file changed between the passes, or a read was cut short) is
+//! scanned afresh, so the output never depends on the store being right,
+//! only the time it takes. With no temporary file every chunk is scanned.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -29,8 +31,9 @@ use crate::report::Counts;
 
 /// Bytes of one stored finding: start, end, rule, label, priority.
 const FINDING_BYTES: usize = 20;
-/// Bytes of a chunk's header: CRC-32, chunk length, number of findings.
-const HEADER_BYTES: usize = 16;
+/// Bytes of a chunk's header: checksum, chunk length, block state at its
+/// start, number of findings.
+const HEADER_BYTES: usize = 20;
 /// The finding count of a chunk too long for 32-bit offsets: not stored.
 const NOT_STORED: u32 = u32::MAX;
 
@@ -41,13 +44,19 @@ struct Entry {
     findings: u32,
     chunk_len: u64,
     crc: u32,
+    /// [`BlockState::code`] at the chunk's start.
+    block: u32,
 }
 
 /// The findings of every chunk of one file, from the first pass.
 #[derive(Debug)]
 pub struct Store {
-    file: Mutex<File>,
+    /// `None` when no temporary file could be made: then every chunk is
+    /// scanned in the second pass, as if nothing were stored.
+    file: Option<Mutex<File>>,
     index: Vec<Entry>,
+    /// The checksums' starting value (see [`FirstPass`]).
+    seed: u32,
 }
 
 impl Store {
@@ -57,21 +66,25 @@ impl Store {
         &self,
         seq: usize,
         chunk: &[u8],
+        block: BlockState,
         (rules, labels): (usize, usize),
         buf: &mut Vec<u8>,
         findings: &mut Vec<Finding>,
     ) -> bool {
-        let Some(e) = self.index.get(seq) else {
+        let (Some(e), Some(file)) = (self.index.get(seq), &self.file) else {
             return false;
         };
+        // Findings depend on the chunk's bytes and on whether a block (a
+        // private key) is open where it starts: both must be as stored.
         if e.findings == NOT_STORED
             || e.chunk_len != chunk.len() as u64
-            || e.crc != crc32fast::hash(chunk)
+            || e.block != block.code()
+            || e.crc != checksum(self.seed, chunk)
         {
             return false;
         }
         buf.resize(e.findings as usize * FINDING_BYTES, 0);
-        let read = self.file.lock().ok().is_some_and(|mut f| {
+        let read = file.lock().ok().is_some_and(|mut f| {
             f.seek(SeekFrom::Start(e.offset)).is_ok() && f.read_exact(buf).is_ok()
         });
         if !read {
@@ -140,17 +153,31 @@ impl Seed {
     }
 }
 
+/// A chunk's CRC-32, started from `seed`.
+fn checksum(seed: u32, chunk: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new_with_initial(seed);
+    h.update(chunk);
+    h.finalize()
+}
+
 /// The first pass over a file: scans with all rules, learns host names and
 /// writes each chunk's findings to the store (see the module docs).
+///
+/// The chunk checksums start from a random value that only this process
+/// knows, so the stored checksum of a short file tells nothing of its text.
 #[derive(Debug)]
 pub struct FirstPass {
     redactor: Arc<Redactor>,
+    seed: u32,
 }
 
 impl FirstPass {
     /// A first pass for `redactor`.
     pub fn new(redactor: Arc<Redactor>) -> FirstPass {
-        FirstPass { redactor }
+        // Without randomness the checksums are plain CRC-32s: they still
+        // tell chunks apart, which is all the second pass needs.
+        let seed = getrandom::u32().unwrap_or(0);
+        FirstPass { redactor, seed }
     }
 
     /// Runs the first pass over `input` (a file, read from where it is)
@@ -166,18 +193,26 @@ impl FirstPass {
             path: dir.to_path_buf(),
             source: e,
         };
-        let mut file = tempfile::tempfile_in(dir).map_err(tmp_err)?;
         let mut st = FirstPassState::default();
-        {
-            let mut w = io::BufWriter::with_capacity(1 << 16, &mut file);
-            pipeline.run_scoped(input, name, &mut w, dir, &mut st)?;
-            w.flush().map_err(tmp_err)?;
+        // Without a temporary file (no writable folder) the first pass only
+        // learns, and the second scans every chunk.
+        let mut file = tempfile::tempfile_in(dir).ok();
+        match &mut file {
+            Some(f) => {
+                let mut w = io::BufWriter::with_capacity(1 << 16, f);
+                pipeline.run_scoped(input, name, &mut w, dir, &mut st)?;
+                w.flush().map_err(tmp_err)?;
+            }
+            None => {
+                pipeline.run_scoped(input, name, &mut io::sink(), dir, &mut st)?;
+            }
         }
         Ok(Seed {
             learned: st.learned,
             store: Store {
-                file: Mutex::new(file),
+                file: file.map(Mutex::new),
                 index: st.index,
+                seed: pipeline.processor().seed,
             },
         })
     }
@@ -241,8 +276,9 @@ impl ChunkProcessor for FirstPass {
         } else {
             NOT_STORED
         };
-        out.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
+        out.extend_from_slice(&checksum(self.seed, chunk).to_le_bytes());
         out.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
+        out.extend_from_slice(&state.code().to_le_bytes());
         out.extend_from_slice(&count.to_le_bytes());
         if storable {
             for f in &s.engine.findings {
@@ -272,7 +308,8 @@ impl ChunkProcessor for FirstPass {
             offset: st.written + HEADER_BYTES as u64,
             crc: u32::from_le_bytes(h[0..4].try_into().unwrap()),
             chunk_len: u64::from_le_bytes(h[4..12].try_into().unwrap()),
-            findings: u32::from_le_bytes(h[12..16].try_into().unwrap()),
+            block: u32::from_le_bytes(h[12..16].try_into().unwrap()),
+            findings: u32::from_le_bytes(h[16..20].try_into().unwrap()),
         });
         st.written += red.bytes.len() as u64;
         Redacted {
@@ -345,6 +382,7 @@ impl ChunkProcessor for Replay {
         if self.store.load(
             state.seq,
             chunk,
+            state.block,
             (engine.rule_count(), engine.label_count()),
             &mut s.buf,
             &mut s.redact.engine.findings,
@@ -369,7 +407,6 @@ mod tests {
 
     use super::*;
     use crate::io::pipeline::Options;
-    use crate::redact::learn::Learner;
     use crate::redact::pseudonym::{Key, Pseudonymizer};
     use crate::rules::RuleSet;
 
@@ -421,7 +458,8 @@ mod tests {
 
     /// A scan of every chunk, with the names that `learn_from` teaches.
     fn scanned(p: &Pipeline<Redactor>, learn_from: &[u8], input: &[u8]) -> Vec<u8> {
-        let mut learned = Learner::new_ref(p.processor()).learn_bytes(learn_from);
+        let r = p.processor();
+        let (_, mut learned) = r.redact_whole(learn_from, &mut r.scratch(), &mut r.new_counts());
         let mut out = Vec::new();
         let name = Path::new("t.log");
         p.run_scoped(&mut Cursor::new(input), name, &mut out, name, &mut learned)
@@ -442,6 +480,28 @@ mod tests {
         assert!(
             !text.contains("jira-prd-07") && !text.contains("Hunter"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_key_opened_before_unchanged_chunks_is_redacted_in_them() {
+        let p = pipeline();
+        // Only the first line differs between the passes: it opens a
+        // private key in the second, whose body runs on over chunks whose
+        // bytes did not change.
+        let body: String = (0..120)
+            .map(|i| format!("MIIEowIBAAKCAQEA{i:03}{}\n", "q".repeat(45)))
+            .collect();
+        let tail = "-----END RSA PRIVATE KEY-----\n2024-04-26 INFO done\n";
+        let first = format!("-----BEGIN RSA PUBLIC  KEY-----\n{body}{tail}");
+        let second = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}{tail}");
+        assert_eq!(first.len(), second.len());
+        let out = two_passes(&p, first.as_bytes(), second.as_bytes());
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("MIIEowIBAAKCAQEA"), "{text}");
+        assert_eq!(
+            text,
+            String::from_utf8_lossy(&scanned(&p, first.as_bytes(), second.as_bytes()))
         );
     }
 
