@@ -394,9 +394,10 @@ impl Walker<'_> {
     /// Redacts the file at `at`, read from `input`, into `out` in the same
     /// format (`input` is the file as stored: compressed for a `.gz`).
     ///
-    /// `seed` holds the host names a first pass learned from the whole file
-    /// (plain text files on disk); without it, names count from where they
-    /// are found on.
+    /// `seed` holds what a first pass learned and found in the whole file
+    /// ([`Walker::learn_seed`]: plain text files on disk of 64 KiB and more);
+    /// without it, a small file learns from all of itself and any other
+    /// input counts names from where they are found on.
     pub fn node(
         &self,
         rec: &mut Records,
@@ -492,15 +493,7 @@ impl Walker<'_> {
         };
         let name = Path::new(&at.display);
         let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
-        let (mut learned, seed) = match seed {
-            // The pipeline below replays the first pass's findings; the
-            // other ways learn from `learned` alone.
-            Some(seed) if !matches!(content, Content::Utf16(_)) && head.len() >= SMALL_FILE => {
-                (LearnState::default(), Some(seed))
-            }
-            Some(seed) => (seed.learned, None),
-            None => (LearnState::default(), None),
-        };
+        let mut learned = LearnState::default();
         let counts = match content {
             Content::Utf16(endian) => {
                 let mut enc =

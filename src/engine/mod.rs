@@ -448,8 +448,7 @@ impl Engine {
         };
         let input = Input::new(hay);
         let mut state = hybrid::dfa::OverlappingState::start();
-        // The line of the last match (none yet).
-        let mut line: Option<Range<usize>> = None;
+        let mut line = 0..0;
         loop {
             if gate
                 .try_search_overlapping_fwd(cache, &input, &mut state)
@@ -465,15 +464,10 @@ impl Engine {
             // Matches are never empty and never span a line break: the
             // last byte of this one is on its line.
             let at = m.offset() - 1;
-            let line = match &line {
-                Some(l) if l.start <= at && at < l.end => l.clone(),
-                _ => line.insert(line_start(hay, at)..line_end(hay, at)).clone(),
-            };
-            let g = &mut s.gated[m.pattern().as_usize()];
-            match g.last_mut() {
-                Some(last) if last.end + 1 >= line.start => last.end = last.end.max(line.end),
-                _ => g.push(line.clone()),
+            if !line.contains(&at) {
+                line = line_start(hay, at)..line_end(hay, at);
             }
+            add_line(&mut s.gated[m.pattern().as_usize()], &line);
         }
     }
 
@@ -489,13 +483,7 @@ impl Engine {
                 line = line_start(hay, p)..line_end(hay, p);
             }
             for &slot in &self.keyword_targets[m.pattern().as_usize()] {
-                let c = &mut s.cands[slot as usize];
-                match c.last_mut() {
-                    Some(last) if last.end >= line.start => {
-                        last.end = last.end.max(line.end);
-                    }
-                    _ => c.push(line.clone()),
-                }
+                add_line(&mut s.cands[slot as usize], &line);
             }
         }
     }
@@ -801,6 +789,16 @@ fn has_content(piece: &[u8]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Adds `line` (its newline excluded) to `ranges`, which grow in input
+/// order: a line the last range reaches, or the line right after it,
+/// extends that range, so one search covers a run of candidate lines.
+fn add_line(ranges: &mut Vec<Range<usize>>, line: &Range<usize>) {
+    match ranges.last_mut() {
+        Some(last) if last.end + 1 >= line.start => last.end = last.end.max(line.end),
+        _ => ranges.push(line.clone()),
+    }
 }
 
 fn line_start(hay: &[u8], p: usize) -> usize {

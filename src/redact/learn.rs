@@ -28,9 +28,9 @@ use crate::report::Counts;
 
 /// Host names known so far in one input, and a quick index over them.
 ///
-/// A bare mention counts only as a whole word (not part of a longer word, dotted name or hyphenated name), so it
-/// can only start where a run of name bytes (letters, digits, `_`, `-`, `.`)
-/// starts, and only end where that run ends or at a dot that is not followed
+/// A bare mention counts only as a whole word (not part of a longer word,
+/// dotted name or hyphenated name), so it can only start where a run of name
+/// bytes (letters, digits, `_`, `-`, `.`) starts, and only end where that run ends or at a dot that is not followed
 /// by a letter or digit. The ordered stage therefore walks the runs of a chunk
 /// once and looks up at most a few slices per run in a hash map; a bitmap of
 /// the names' first two bytes and a set of their lengths reject most runs
@@ -269,20 +269,26 @@ fn line_has_token(part: &[u8]) -> bool {
     memchr::memchr_iter(b'<', part).any(|i| crate::token::token_at(part, i).is_some())
 }
 
-/// Collects the names that `found`, the findings of the learning rules in
-/// `text` ([`crate::engine::Engine::scan_learning`]), teach.
-pub(super) fn names_found(
+/// Scans `text` with all rules, leaving the findings in `s`, and returns
+/// the host names that the learning rules' findings teach
+/// ([`crate::engine::Engine::scan_learning`]; `found` is working memory).
+pub(super) fn scan_and_learn(
     redactor: &Redactor,
     text: &[u8],
-    found: &[crate::engine::Finding],
+    start: crate::engine::BlockState,
+    s: &mut crate::engine::Scratch,
+    found: &mut Vec<crate::engine::Finding>,
     tmp: &mut Vec<u8>,
-    out: &mut Vec<Learned>,
-) {
-    for f in found {
-        if redactor.engine().learns_finding(f) {
-            redactor.collect_learned(f.rule, f.label, &text[f.start..f.end], 0, tmp, out);
+) -> Vec<Learned> {
+    let engine = redactor.engine();
+    engine.scan_learning(text, start, s, found);
+    let mut names = Vec::new();
+    for f in found.iter() {
+        if engine.learns_finding(f) {
+            redactor.collect_learned(f.rule, f.label, &text[f.start..f.end], 0, tmp, &mut names);
         }
     }
+    names
 }
 
 #[cfg(test)]

@@ -187,11 +187,14 @@ impl Redactor {
         s: &mut RedactScratch,
         counts: &mut Counts,
     ) -> (Redacted, LearnState) {
-        let mut found = Vec::new();
-        self.engine
-            .scan_learning(hay, BlockState::default(), &mut s.engine, &mut found);
-        let mut names = Vec::new();
-        learn::names_found(self, hay, &found, &mut s.tmp, &mut names);
+        let names = learn::scan_and_learn(
+            self,
+            hay,
+            BlockState::default(),
+            &mut s.engine,
+            &mut Vec::new(),
+            &mut s.tmp,
+        );
         let mut st = LearnState::default();
         for l in &names {
             st.learn(l);

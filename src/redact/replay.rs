@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::learn::LearnState;
-use super::{Learned, RedactScratch, Redacted, Redactor};
+use super::{RedactScratch, Redacted, Redactor};
 use crate::engine::{BlockState, Finding, Scratch};
 use crate::io::pipeline::{ChunkProcessor, Pipeline};
 use crate::report::Counts;
@@ -265,10 +265,14 @@ impl ChunkProcessor for FirstPass {
         mut out: Vec<u8>,
         _counts: &mut Counts,
     ) -> Redacted {
-        let engine = self.redactor.engine();
-        engine.scan_learning(chunk, state, &mut s.engine, &mut s.learn);
-        let mut learned: Vec<Learned> = Vec::new();
-        super::learn::names_found(&self.redactor, chunk, &s.learn, &mut s.tmp, &mut learned);
+        let learned = super::learn::scan_and_learn(
+            &self.redactor,
+            chunk,
+            state,
+            &mut s.engine,
+            &mut s.learn,
+            &mut s.tmp,
+        );
         out.clear();
         let storable = u32::try_from(chunk.len()).is_ok();
         let count = if storable {
