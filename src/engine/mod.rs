@@ -4,14 +4,14 @@
 //!
 //! A scan has three parts:
 //!
-//! 1. **Candidate selection.** One Aho-Corasick pass over the chunk finds
-//!    every rule keyword (ASCII case-insensitive, overlapping). A rule with
-//!    keywords runs only on the lines that hold one of them; most log lines
-//!    hold none, so most rules never look at most lines. Rules without
-//!    keywords (IP addresses, host names, log columns) are compiled together
-//!    into the gate, one lazy DFA that reports every match of every one of
-//!    them: a single pass over the chunk tells each rule the lines it can
-//!    match, and it runs on those alone.
+//! 1. **Candidate selection.** An Aho-Corasick automaton finds every rule
+//!    keyword (ASCII case-insensitive, overlapping). A rule with keywords
+//!    runs only on the lines that hold one of them; most log lines hold
+//!    none, so most rules never look at most lines. Rules without keywords
+//!    (IP addresses, host names, log columns) are compiled together into the
+//!    gate, one lazy DFA that reports every match of every one of them: it
+//!    tells each rule the lines it can match, and it runs on those alone.
+//!    Both automata walk the chunk together, in one pass ([`select`]).
 //! 2. **Full match.** A candidate's regex runs over the candidate lines,
 //!    captures are resolved only when a rule redacts a group, and each hit
 //!    passes the rule's context checks (`not_before`/`not_after`) and
@@ -28,22 +28,20 @@
 
 pub mod hostname;
 pub mod pattern;
+pub mod select;
 pub mod spans;
 pub mod validate;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, hybrid, meta};
 
 use crate::error::{Error, Result};
 use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
 pub use spans::Finding;
-
-/// Keyword bytes up to which the keyword scan is a DFA (see [`Engine::new`]).
-const DFA_KEYWORD_BYTES: usize = 16 << 10;
 
 /// Bytes of context that `not_before`/`not_after` see.
 pub const CONTEXT_BYTES: usize = 64;
@@ -71,8 +69,9 @@ pub struct Engine {
     rules: Vec<CompiledRule>,
     labels: Vec<String>,
     regexes: Vec<meta::Regex>,
-    keyword_ac: Option<AhoCorasick>,
-    /// AC pattern id → indices into `keyword_rules`.
+    /// The keywords of all keyword rules (see [`select`]).
+    keywords: select::Keywords,
+    /// Keyword id → indices into `keyword_rules`.
     keyword_targets: Vec<Vec<u32>>,
     /// Rules that run only on keyword lines.
     keyword_rules: Vec<u32>,
@@ -121,6 +120,8 @@ pub struct Scratch {
     /// The findings of the last scan, sorted and merged.
     pub findings: Vec<Finding>,
     gate: Option<hybrid::dfa::Cache>,
+    /// Hits of the selection walk.
+    hits: select::Hits,
     /// Gated line ranges per always-rule.
     gated: Vec<Vec<Range<usize>>>,
     /// Block markers (`-----BEGIN ... KEY-----`) of this scan, in order: no
@@ -136,7 +137,7 @@ impl Engine {
             rules: Vec::new(),
             labels: Vec::new(),
             regexes: Vec::new(),
-            keyword_ac: None,
+            keywords: select::Keywords::new(&[]).map_err(Error::Usage)?,
             keyword_targets: Vec::new(),
             keyword_rules: Vec::new(),
             always_rules: Vec::new(),
@@ -263,27 +264,16 @@ impl Engine {
                 not_after,
             });
         }
-        let ac = |pats: &[String]| -> Result<Option<AhoCorasick>> {
-            if pats.is_empty() {
-                return Ok(None);
-            }
-            // Most lines of a server log hold some keyword, so this scan
-            // walks every byte: as a DFA rather than the NFA the crate picks
-            // for this many patterns, a whole run takes about 8% less time
-            // (100 MB, -j1 and -j2). Its table grows with the keywords' bytes,
-            // so a user rule set with very many keywords keeps the default.
-            let bytes: usize = pats.iter().map(String::len).sum();
-            let kind = (bytes <= DFA_KEYWORD_BYTES).then_some(AhoCorasickKind::DFA);
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(pats)
-                .map(Some)
-                .map_err(|x| Error::Usage(format!("cannot build keyword matcher: {x}")))
-        };
-        e.keyword_ac = ac(&keywords)?;
-        e.block_ac = ac(&block_keywords)?;
+        e.keywords = select::Keywords::new(&keywords).map_err(Error::Usage)?;
+        if !block_keywords.is_empty() {
+            e.block_ac = Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&block_keywords)
+                    .map_err(|x| Error::Usage(format!("cannot build keyword matcher: {x}")))?,
+            );
+        }
         if always_hirs.len() > 1 {
             // Each rule compiled on its own above; should they not compile
             // together, every one of them runs on every line instead.
@@ -312,6 +302,7 @@ impl Engine {
             cands: vec![Vec::new(); self.keyword_rules.len()],
             findings: Vec::new(),
             gate: self.gate.as_ref().map(|d| d.create_cache()),
+            hits: select::Hits::default(),
             gated: vec![Vec::new(); self.always_rules.len()],
             protected: Vec::new(),
         }
@@ -406,17 +397,32 @@ impl Engine {
     /// keyword scan and the gate). Returns the bytes of candidate lines over
     /// all rules; the benchmarks time this stage with it.
     pub fn select(&self, hay: &[u8], s: &mut Scratch) -> usize {
-        match &self.keyword_ac {
-            Some(ac) => self.collect_candidates(ac, hay, s),
-            None => s.cands.iter_mut().for_each(Vec::clear),
+        let gate = self.gate.as_ref().zip(s.gate.as_mut());
+        let gate_complete = select::walk(&self.keywords, gate, hay, &mut s.hits);
+        s.cands.iter_mut().for_each(Vec::clear);
+        let mut line = 0..0;
+        for h in s.hits.keywords.iter().flatten() {
+            if !line.contains(&h.at) {
+                line = line_start(hay, h.at)..line_end(hay, h.at);
+            }
+            for &slot in &self.keyword_targets[h.id as usize] {
+                add_line(&mut s.cands[slot as usize], &line);
+            }
         }
-        if self.gate.is_some() {
-            self.gate_lines(hay, s);
-        } else {
+        s.gated.iter_mut().for_each(Vec::clear);
+        if self.gate.is_none() {
             for g in &mut s.gated {
-                g.clear();
                 g.push(0..hay.len());
             }
+        } else if gate_complete {
+            for h in s.hits.gate.iter().flatten() {
+                if !line.contains(&h.at) {
+                    line = line_start(hay, h.at)..line_end(hay, h.at);
+                }
+                add_line(&mut s.gated[h.id as usize], &line);
+            }
+        } else {
+            self.gate_lines(hay, s);
         }
         s.cands
             .iter()
@@ -468,23 +474,6 @@ impl Engine {
                 line = line_start(hay, at)..line_end(hay, at);
             }
             add_line(&mut s.gated[m.pattern().as_usize()], &line);
-        }
-    }
-
-    /// Candidate line ranges per keyword rule, merged where lines touch.
-    fn collect_candidates(&self, ac: &AhoCorasick, hay: &[u8], s: &mut Scratch) {
-        for c in &mut s.cands {
-            c.clear();
-        }
-        let mut line = 0..0;
-        for m in ac.find_overlapping_iter(hay) {
-            let p = m.start();
-            if !line.contains(&p) {
-                line = line_start(hay, p)..line_end(hay, p);
-            }
-            for &slot in &self.keyword_targets[m.pattern().as_usize()] {
-                add_line(&mut s.cands[slot as usize], &line);
-            }
         }
     }
 

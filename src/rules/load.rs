@@ -243,6 +243,9 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
     if s.keywords.iter().any(|k| k.is_empty()) {
         return Err("keywords must not be empty strings".into());
     }
+    if s.keywords.iter().any(|k| k.contains(['\n', '\r'])) {
+        return Err("keywords must not hold a line break: rules match within one line".into());
+    }
     if s.learn && matches!(matcher, Matcher::Block { .. }) {
         return Err("block rules cannot `learn`".into());
     }
@@ -386,6 +389,22 @@ negative_examples = ["thing"]
         assert!(e.contains("unknown validator `lunh`"), "{e}");
         let e = err(&GOOD.replace("label = \"THING\"", "label = \"thing\""));
         assert!(e.contains("label `thing`"), "{e}");
+    }
+
+    #[test]
+    fn keywords_are_checked() {
+        let with = |k: &str| GOOD.replace("pattern =", &format!("keywords = [{k}]\npattern ="));
+        assert!(parse_file(Path::new("x.toml"), &with("\"thing\"")).is_ok());
+        let e = err(&with("\"\""));
+        assert!(
+            e.contains("rule t.thing: keywords must not be empty"),
+            "{e}"
+        );
+        let e = err(&with("\"a\\nb\""));
+        assert!(
+            e.contains("rule t.thing: keywords must not hold a line break"),
+            "{e}"
+        );
     }
 
     #[test]
