@@ -36,8 +36,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, hybrid, meta};
+use regex_syntax::hir::Hir;
 
 use crate::error::{Error, Result};
 use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
@@ -158,40 +160,30 @@ impl Engine {
         let mut block_keywords: Vec<String> = Vec::new();
         let mut always_hirs = Vec::new();
 
-        for (ri, rule) in set.rules().iter().enumerate() {
+        // Compiling the regexes is most of the start-up time and each rule's
+        // are its own: compile them on all cores, then assemble in order
+        // (the first rule in order that fails is the one reported).
+        let compiled: Vec<Result<Compiled>> = set.rules().par_iter().map(compile_rule).collect();
+        for (ri, (rule, compiled)) in set.rules().iter().zip(compiled).enumerate() {
             let err = |reason: String| Error::Rule {
                 path: rule.source.clone(),
                 id: rule.id.clone(),
                 reason,
             };
-            let ctx = |p: &Option<String>, before: bool| -> Result<Option<regex::bytes::Regex>> {
-                let Some(p) = p else { return Ok(None) };
-                let full = if before {
-                    format!("(?:{p})\\z")
-                } else {
-                    format!("\\A(?:{p})")
-                };
-                regex::bytes::RegexBuilder::new(&full)
-                    .unicode(false)
-                    .build()
-                    .map(Some)
-                    .map_err(|x| {
-                        err(format!(
-                            "bad `{}` regex: {x}",
-                            if before { "not_before" } else { "not_after" }
-                        ))
-                    })
-            };
-            let not_before = ctx(&rule.not_before, true)?;
-            let not_after = ctx(&rule.not_after, false)?;
+            let Compiled {
+                hir,
+                regexes,
+                not_before,
+                not_after,
+            } = compiled?;
+            let first = e.regexes.len();
+            e.regexes.extend(regexes);
             let kind = match &rule.matcher {
-                Matcher::Regex { pattern, redact } => {
-                    let hir = pattern::parse(pattern).map_err(&err)?;
-                    let re = pattern::build(&hir).map_err(&err)?;
+                Matcher::Regex { redact, .. } => {
                     if rule.keywords.is_empty() {
-                        always_hirs.push(hir);
+                        always_hirs.extend(hir);
                     }
-                    let info = re.group_info();
+                    let info = e.regexes[first].group_info();
                     let mut groups = Vec::new();
                     if redact.is_empty() {
                         groups.push((0, label(&rule.label, &mut e.labels)));
@@ -211,28 +203,14 @@ impl Engine {
                         })?;
                         groups.push((idx, label(&g.label, &mut e.labels)));
                     }
-                    e.regexes.push(re);
-                    Kind::Regex {
-                        re: e.regexes.len() - 1,
-                        groups,
-                    }
+                    Kind::Regex { re: first, groups }
                 }
-                Matcher::Block { begin, end, body } => {
-                    let mut one = |p: &str, what: &str| -> Result<usize> {
-                        let re = pattern::compile(p).map_err(|m| err(format!("`{what}`: {m}")))?;
-                        e.regexes.push(re);
-                        Ok(e.regexes.len() - 1)
-                    };
-                    let begin = one(begin, "begin")?;
-                    let end = one(end, "end")?;
-                    let body = one(&format!("^(?:{body})$"), "body")?;
-                    Kind::Block {
-                        begin,
-                        end,
-                        body,
-                        label: label(&rule.label, &mut e.labels),
-                    }
-                }
+                Matcher::Block { .. } => Kind::Block {
+                    begin: first,
+                    end: first + 1,
+                    body: first + 2,
+                    label: label(&rule.label, &mut e.labels),
+                },
             };
             let ri = ri as u32;
             match kind {
@@ -726,6 +704,69 @@ impl Engine {
 /// Calls `f` for each piece of `hay[span]` that is neither inside a
 /// logscrub token nor inside a `protected` range, and holds a letter or
 /// digit.
+/// One rule's regexes, compiled: what needs no other rule.
+struct Compiled {
+    /// The parsed pattern of a regex rule (the gate combines them).
+    hir: Option<Hir>,
+    /// A regex rule's pattern; a block rule's begin, end and body.
+    regexes: Vec<meta::Regex>,
+    not_before: Option<regex::bytes::Regex>,
+    not_after: Option<regex::bytes::Regex>,
+}
+
+/// Compiles `rule`'s regexes. Errors name the rule file, the rule id and
+/// the problem.
+fn compile_rule(rule: &Rule) -> Result<Compiled> {
+    let err = |reason: String| Error::Rule {
+        path: rule.source.clone(),
+        id: rule.id.clone(),
+        reason,
+    };
+    let ctx = |p: &Option<String>, before: bool| -> Result<Option<regex::bytes::Regex>> {
+        let Some(p) = p else { return Ok(None) };
+        let full = if before {
+            format!("(?:{p})\\z")
+        } else {
+            format!("\\A(?:{p})")
+        };
+        regex::bytes::RegexBuilder::new(&full)
+            .unicode(false)
+            .build()
+            .map(Some)
+            .map_err(|x| {
+                err(format!(
+                    "bad `{}` regex: {x}",
+                    if before { "not_before" } else { "not_after" }
+                ))
+            })
+    };
+    let not_before = ctx(&rule.not_before, true)?;
+    let not_after = ctx(&rule.not_after, false)?;
+    let (hir, regexes) = match &rule.matcher {
+        Matcher::Regex { pattern, .. } => {
+            let hir = pattern::parse(pattern).map_err(&err)?;
+            let re = pattern::build(&hir).map_err(&err)?;
+            (Some(hir), vec![re])
+        }
+        Matcher::Block { begin, end, body } => {
+            let one = |p: &str, what: &str| {
+                pattern::compile(p).map_err(|m| err(format!("`{what}`: {m}")))
+            };
+            let body = format!("^(?:{body})$");
+            (
+                None,
+                vec![one(begin, "begin")?, one(end, "end")?, one(&body, "body")?],
+            )
+        }
+    };
+    Ok(Compiled {
+        hir,
+        regexes,
+        not_before,
+        not_after,
+    })
+}
+
 fn free_pieces(
     hay: &[u8],
     span: Range<usize>,
