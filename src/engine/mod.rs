@@ -155,15 +155,39 @@ impl Engine {
                 (labels.len() - 1) as u32
             })
         };
-        let mut keywords: Vec<String> = Vec::new();
-        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
         let mut block_keywords: Vec<String> = Vec::new();
         let mut always_hirs = Vec::new();
 
+        // Which keyword leads to which rule, before anything is compiled.
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
+        for (ri, rule) in set.rules().iter().enumerate() {
+            if rule.keywords.is_empty() || !matches!(rule.matcher, Matcher::Regex { .. }) {
+                continue;
+            }
+            let slot = e.keyword_rules.len() as u32;
+            e.keyword_rules.push(ri as u32);
+            for k in &rule.keywords {
+                let lower = k.to_ascii_lowercase();
+                let id = *keyword_ids.entry(lower.clone()).or_insert_with(|| {
+                    keywords.push(lower);
+                    e.keyword_targets.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !e.keyword_targets[id].contains(&slot) {
+                    e.keyword_targets[id].push(slot);
+                }
+            }
+        }
         // Compiling the regexes is most of the start-up time and each rule's
-        // are its own: compile them on all cores, then assemble in order
-        // (the first rule in order that fails is the one reported).
-        let compiled: Vec<Result<Compiled>> = set.rules().par_iter().map(compile_rule).collect();
+        // are its own: compile them on all cores, the keyword automaton
+        // beside them, then assemble in order (the first rule in order that
+        // fails is the one reported).
+        let (compiled, kw) = rayon::join(
+            || -> Vec<Result<Compiled>> { set.rules().par_iter().map(compile_rule).collect() },
+            || select::Keywords::new(&keywords),
+        );
+        e.keywords = kw.map_err(Error::Usage)?;
         for (ri, (rule, compiled)) in set.rules().iter().zip(compiled).enumerate() {
             let err = |reason: String| Error::Rule {
                 path: rule.source.clone(),
@@ -219,21 +243,7 @@ impl Engine {
                     block_keywords.extend(rule.keywords.iter().cloned());
                 }
                 Kind::Regex { .. } if rule.keywords.is_empty() => e.always_rules.push(ri),
-                Kind::Regex { .. } => {
-                    let slot = e.keyword_rules.len() as u32;
-                    e.keyword_rules.push(ri);
-                    for k in &rule.keywords {
-                        let lower = k.to_ascii_lowercase();
-                        let id = *keyword_ids.entry(lower.clone()).or_insert_with(|| {
-                            keywords.push(lower);
-                            e.keyword_targets.push(Vec::new());
-                            keywords.len() - 1
-                        });
-                        if !e.keyword_targets[id].contains(&slot) {
-                            e.keyword_targets[id].push(slot);
-                        }
-                    }
-                }
+                Kind::Regex { .. } => {}
             }
             e.rules.push(CompiledRule {
                 rule: rule.clone(),
@@ -242,7 +252,6 @@ impl Engine {
                 not_after,
             });
         }
-        e.keywords = select::Keywords::new(&keywords).map_err(Error::Usage)?;
         if !block_keywords.is_empty() {
             e.block_ac = Some(
                 AhoCorasick::builder()
