@@ -83,6 +83,8 @@ pub struct Engine {
     /// rule: one pass over a chunk tells which lines each of them can match,
     /// and a rule runs on those lines only.
     gate: Option<hybrid::dfa::DFA>,
+    /// The longest match of each of `always_rules`, when it is bounded.
+    max_len: Vec<Option<usize>>,
     /// Block rules.
     block_rules: Vec<u32>,
     block_ac: Option<AhoCorasick>,
@@ -144,6 +146,7 @@ impl Engine {
             keyword_rules: Vec::new(),
             always_rules: Vec::new(),
             gate: None,
+            max_len: Vec::new(),
             block_rules: Vec::new(),
             block_ac: None,
             allow: set.allow().clone(),
@@ -205,6 +208,8 @@ impl Engine {
             let kind = match &rule.matcher {
                 Matcher::Regex { redact, .. } => {
                     if rule.keywords.is_empty() {
+                        e.max_len
+                            .extend(hir.as_ref().map(|h| h.properties().maximum_len()));
                         always_hirs.extend(hir);
                     }
                     let info = e.regexes[first].group_info();
@@ -406,7 +411,8 @@ impl Engine {
                 if !line.contains(&h.at) {
                     line = line_start(hay, h.at)..line_end(hay, h.at);
                 }
-                add_line(&mut s.gated[h.id as usize], &line);
+                let i = h.id as usize;
+                add_match_end(&mut s.gated[i], line.start, h.at + 1, self.max_len[i]);
             }
         } else {
             self.gate_lines(hay, s);
@@ -428,10 +434,10 @@ impl Engine {
         self.scan_blocks(hay, start, s, false)
     }
 
-    /// The lines where always-rules match, per rule: one overlapping pass
-    /// of the gate over the chunk reports the end of every match of every
-    /// rule, and each end marks its line for its rule. Should the lazy DFA
-    /// ever give up, every rule runs on the whole chunk instead.
+    /// Where always-rules match, per rule: one overlapping pass of the gate
+    /// over the chunk reports the end of every match of every rule, and each
+    /// end marks its span for its rule ([`add_match_end`]). Should the lazy
+    /// DFA ever give up, every rule runs on the whole chunk instead.
     fn gate_lines(&self, hay: &[u8], s: &mut Scratch) {
         for g in &mut s.gated {
             g.clear();
@@ -460,7 +466,8 @@ impl Engine {
             if !line.contains(&at) {
                 line = line_start(hay, at)..line_end(hay, at);
             }
-            add_line(&mut s.gated[m.pattern().as_usize()], &line);
+            let i = m.pattern().as_usize();
+            add_match_end(&mut s.gated[i], line.start, m.offset(), self.max_len[i]);
         }
     }
 
@@ -840,6 +847,32 @@ fn add_line(ranges: &mut Vec<Range<usize>>, line: &Range<usize>) {
     }
 }
 
+/// Gaps between spans up to which one search covers both: a search call
+/// costs about as much as scanning this many bytes.
+const SPAN_GAP: usize = 128;
+
+/// Adds to `ranges` (in order) the span where a match of an always-rule
+/// that ends at `end`, on the line that starts at `line_start`, can lie.
+///
+/// The gate reports every end of every match, so every match the rule's own
+/// search finds ends at a reported end, and starts at most `max_len` bytes
+/// before it. A search from the span's start therefore finds the same
+/// matches as one from the line's start: no match starts before the span,
+/// and none ends after the last reported end. Look-around (`\b`, `$`) still
+/// sees the bytes around a span.
+fn add_match_end(
+    ranges: &mut Vec<Range<usize>>,
+    line_start: usize,
+    end: usize,
+    max_len: Option<usize>,
+) {
+    let start = max_len.map_or(line_start, |n| end.saturating_sub(n).max(line_start));
+    match ranges.last_mut() {
+        Some(last) if last.end + SPAN_GAP >= start => last.end = last.end.max(end),
+        _ => ranges.push(start..end),
+    }
+}
+
 fn line_start(hay: &[u8], p: usize) -> usize {
     memchr::memrchr(b'\n', &hay[..p]).map_or(0, |i| i + 1)
 }
@@ -848,8 +881,14 @@ fn line_end(hay: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i)
 }
 
+/// The project's generator of support logs, for tests.
+#[cfg(test)]
+#[path = "../../tests/support/corpus.rs"]
+mod test_corpus;
+
 #[cfg(test)]
 mod tests {
+    use super::test_corpus as corpus;
     use super::*;
     use std::path::Path;
 
@@ -947,6 +986,81 @@ negative_examples = ["PRIVATE KEY"]
         assert!(st2.is_open());
         let st3 = e.scan(b"-----END PRIVATE KEY-----\n", st2, &mut s);
         assert!(!st3.is_open());
+    }
+
+    /// Every finding of a scan, with its rule and label.
+    fn findings(e: &Engine, hay: &[u8]) -> Vec<(usize, usize, u32, u32)> {
+        let mut s = e.scratch();
+        e.scan(hay, BlockState::default(), &mut s);
+        s.findings
+            .iter()
+            .map(|f| (f.start, f.end, f.rule, f.label))
+            .collect()
+    }
+
+    /// The default rules, and the same rules with no gate: each rule
+    /// without keywords then runs on every line. Built once for all tests.
+    fn with_and_without_gate() -> &'static (Engine, Engine) {
+        static ENGINES: std::sync::LazyLock<(Engine, Engine)> = std::sync::LazyLock::new(|| {
+            let set = RuleSet::embedded().unwrap();
+            let plain = Engine::new(&set).unwrap();
+            assert!(plain.gate.is_some());
+            let mut ungated = Engine::new(&set).unwrap();
+            ungated.gate = None;
+            (plain, ungated)
+        });
+        &ENGINES
+    }
+
+    /// Pieces of lines where rules without keywords match, near each other
+    /// and far apart.
+    const GATE_PIECES: &[&str] = &[
+        "10.0.0.1",
+        "192.168.10.254",
+        "1.2.3.4.5",
+        "999.1.1.1",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        ".",
+        "-",
+        "db-7.acme.com",
+        "com.acme.Foo.bar",
+        "a.b.c.d.e.f.g.h.io",
+        "00:1a:2b:3c:4d:5e",
+        "fe80::1",
+        "2001:db8::7",
+        "4111 1111 1111 1111",
+        "DE89 3704 0044 0532 0130 00",
+        "Jan 12 10:11:12 web-1 sshd[1]: ",
+        "2024-01-02T10:11:12 host-10-1-2-3 ",
+        "] alice @1X2X3X4 ",
+        "x/10.1.2.3:",
+        "srv01/10.0.0.9 ",
+        "filler text that is long enough to keep spans apart",
+        "v1.2.3",
+        "\u{e9}",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn gate_spans_find_what_whole_lines_find(
+            parts in proptest::collection::vec(0..GATE_PIECES.len(), 0..60),
+        ) {
+            let hay: Vec<u8> = parts.iter().flat_map(|&i| GATE_PIECES[i].bytes()).collect();
+            let (plain, ungated) = with_and_without_gate();
+            proptest::prop_assert_eq!(findings(plain, &hay), findings(ungated, &hay));
+        }
+    }
+
+    #[test]
+    fn gate_spans_find_what_whole_lines_find_on_generated_logs() {
+        let (plain, ungated) = with_and_without_gate();
+        for (seed, density) in [(1, corpus::Density::Dense), (2, corpus::Density::Sparse)] {
+            let (text, _) = corpus::generate(1 << 20, seed, density);
+            assert_eq!(findings(plain, &text), findings(ungated, &text));
+        }
     }
 
     #[test]
