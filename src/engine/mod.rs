@@ -402,7 +402,9 @@ impl Engine {
             }
         }
         s.gated.iter_mut().for_each(Vec::clear);
-        if self.gate.is_none() {
+        // Without a gate, or without its cache (a scratch of another
+        // engine), every rule without keywords runs on every line.
+        if self.gate.is_none() || s.gate.is_none() {
             for g in &mut s.gated {
                 g.push(0..hay.len());
             }
@@ -443,6 +445,9 @@ impl Engine {
             g.clear();
         }
         let (Some(gate), Some(cache)) = (&self.gate, s.gate.as_mut()) else {
+            for g in &mut s.gated {
+                g.push(0..hay.len());
+            }
             return;
         };
         let input = Input::new(hay);
