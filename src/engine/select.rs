@@ -350,6 +350,16 @@ mod tests {
         Keywords::new(&KEYWORDS.iter().map(|k| k.to_string()).collect::<Vec<_>>()).unwrap()
     }
 
+    /// The same keywords as the automaton used for very many keywords.
+    fn keywords_nfa() -> Keywords {
+        let nfa = contiguous::NFA::builder()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(KEYWORDS)
+            .unwrap();
+        Keywords::Nfa(nfa)
+    }
+
     /// (byte on the line, pattern), sorted.
     type Found = Vec<(usize, u32)>;
 
@@ -397,16 +407,18 @@ mod tests {
             let hay = text(&parts);
             let dfa = gate(1 << 20);
             let mut cache = dfa.create_cache();
-            let mut hits = Hits::default();
-            let complete = walk(&keywords(), Some((&dfa, &mut cache)), &hay, &mut hits);
-            proptest::prop_assert!(complete);
             let (kw, g) = reference(&hay, &dfa);
-            proptest::prop_assert_eq!(sorted(&hits.keywords), kw);
-            proptest::prop_assert_eq!(sorted(&hits.gate), g);
-            // Each half's hits are in input order, the first half's first.
-            for list in [&hits.keywords, &hits.gate] {
-                let flat: Vec<usize> = list.iter().flatten().map(|h| h.at).collect();
-                proptest::prop_assert!(flat.windows(2).all(|w| w[0] <= w[1]));
+            for automaton in [keywords(), keywords_nfa()] {
+                let mut hits = Hits::default();
+                let complete = walk(&automaton, Some((&dfa, &mut cache)), &hay, &mut hits);
+                proptest::prop_assert!(complete);
+                proptest::prop_assert_eq!(sorted(&hits.keywords), kw.clone());
+                proptest::prop_assert_eq!(sorted(&hits.gate), g.clone());
+                // Each half's hits are in input order, the first half's first.
+                for list in [&hits.keywords, &hits.gate] {
+                    let flat: Vec<usize> = list.iter().flatten().map(|h| h.at).collect();
+                    proptest::prop_assert!(flat.windows(2).all(|w| w[0] <= w[1]));
+                }
             }
         }
 
@@ -444,6 +456,23 @@ mod tests {
             &mut hits
         ));
         assert!(cache.clear_count() > 0);
+    }
+
+    #[test]
+    fn very_many_keywords_use_the_smaller_automaton() {
+        assert!(matches!(keywords(), Keywords::Dfa(_)));
+        let many: Vec<String> = (0..3000).map(|i| format!("keyword-{i:05}")).collect();
+        let Keywords::Nfa(nfa) = Keywords::new(&many).unwrap() else {
+            panic!("{} keyword bytes make a DFA", many.len() * 13);
+        };
+        let mut hits = Hits::default();
+        assert!(walk(
+            &Keywords::Nfa(nfa),
+            None,
+            b"x KEYWORD-02999 y",
+            &mut hits
+        ));
+        assert_eq!(sorted(&hits.keywords), vec![(2, 2999)]);
     }
 
     #[test]
