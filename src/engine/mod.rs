@@ -137,13 +137,44 @@ pub struct Scratch {
 impl Engine {
     /// Compiles `set`. Errors name the rule file, the rule id and the problem.
     pub fn new(set: &RuleSet) -> Result<Engine> {
+        // Which keyword leads to which rule, before anything is compiled.
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
+        let mut keyword_rules: Vec<u32> = Vec::new();
+        let mut keyword_targets: Vec<Vec<u32>> = Vec::new();
+        for (ri, rule) in set.rules().iter().enumerate() {
+            if rule.keywords.is_empty() || !matches!(rule.matcher, Matcher::Regex { .. }) {
+                continue;
+            }
+            let slot = keyword_rules.len() as u32;
+            keyword_rules.push(ri as u32);
+            for k in &rule.keywords {
+                let lower = k.to_ascii_lowercase();
+                let id = *keyword_ids.entry(lower.clone()).or_insert_with(|| {
+                    keywords.push(lower);
+                    keyword_targets.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !keyword_targets[id].contains(&slot) {
+                    keyword_targets[id].push(slot);
+                }
+            }
+        }
+        // Compiling the regexes is most of the start-up time and each rule's
+        // are its own: compile them on all cores, the keyword automaton
+        // beside them, then assemble in order (the first rule in order that
+        // fails is the one reported).
+        let (compiled, kw) = rayon::join(
+            || -> Vec<Result<Compiled>> { set.rules().par_iter().map(compile_rule).collect() },
+            || select::Keywords::new(&keywords),
+        );
         let mut e = Engine {
             rules: Vec::new(),
             labels: Vec::new(),
             regexes: Vec::new(),
-            keywords: select::Keywords::new(&[]).map_err(Error::Usage)?,
-            keyword_targets: Vec::new(),
-            keyword_rules: Vec::new(),
+            keywords: kw.map_err(Error::Usage)?,
+            keyword_targets,
+            keyword_rules,
             always_rules: Vec::new(),
             gate: None,
             max_len: Vec::new(),
@@ -160,37 +191,6 @@ impl Engine {
         };
         let mut block_keywords: Vec<String> = Vec::new();
         let mut always_hirs = Vec::new();
-
-        // Which keyword leads to which rule, before anything is compiled.
-        let mut keywords: Vec<String> = Vec::new();
-        let mut keyword_ids: HashMap<String, usize> = HashMap::new();
-        for (ri, rule) in set.rules().iter().enumerate() {
-            if rule.keywords.is_empty() || !matches!(rule.matcher, Matcher::Regex { .. }) {
-                continue;
-            }
-            let slot = e.keyword_rules.len() as u32;
-            e.keyword_rules.push(ri as u32);
-            for k in &rule.keywords {
-                let lower = k.to_ascii_lowercase();
-                let id = *keyword_ids.entry(lower.clone()).or_insert_with(|| {
-                    keywords.push(lower);
-                    e.keyword_targets.push(Vec::new());
-                    keywords.len() - 1
-                });
-                if !e.keyword_targets[id].contains(&slot) {
-                    e.keyword_targets[id].push(slot);
-                }
-            }
-        }
-        // Compiling the regexes is most of the start-up time and each rule's
-        // are its own: compile them on all cores, the keyword automaton
-        // beside them, then assemble in order (the first rule in order that
-        // fails is the one reported).
-        let (compiled, kw) = rayon::join(
-            || -> Vec<Result<Compiled>> { set.rules().par_iter().map(compile_rule).collect() },
-            || select::Keywords::new(&keywords),
-        );
-        e.keywords = kw.map_err(Error::Usage)?;
         for (ri, (rule, compiled)) in set.rules().iter().zip(compiled).enumerate() {
             let err = |reason: String| Error::Rule {
                 path: rule.source.clone(),
@@ -394,9 +394,7 @@ impl Engine {
         s.cands.iter_mut().for_each(Vec::clear);
         let mut line = 0..0;
         for h in s.hits.keywords.iter().flatten() {
-            if !line.contains(&h.at) {
-                line = line_start(hay, h.at)..line_end(hay, h.at);
-            }
+            line_around(hay, h.at, &mut line);
             for &slot in &self.keyword_targets[h.id as usize] {
                 add_line(&mut s.cands[slot as usize], &line);
             }
@@ -405,14 +403,10 @@ impl Engine {
         // Without a gate, or without its cache (a scratch of another
         // engine), every rule without keywords runs on every line.
         if self.gate.is_none() || s.gate.is_none() {
-            for g in &mut s.gated {
-                g.push(0..hay.len());
-            }
+            every_line(&mut s.gated, hay);
         } else if gate_complete {
             for h in s.hits.gate.iter().flatten() {
-                if !line.contains(&h.at) {
-                    line = line_start(hay, h.at)..line_end(hay, h.at);
-                }
+                line_around(hay, h.at, &mut line);
                 let i = h.id as usize;
                 add_match_end(&mut s.gated[i], line.start, h.at + 1, self.max_len[i]);
             }
@@ -445,9 +439,7 @@ impl Engine {
             g.clear();
         }
         let (Some(gate), Some(cache)) = (&self.gate, s.gate.as_mut()) else {
-            for g in &mut s.gated {
-                g.push(0..hay.len());
-            }
+            every_line(&mut s.gated, hay);
             return;
         };
         let input = Input::new(hay);
@@ -458,19 +450,14 @@ impl Engine {
                 .try_search_overlapping_fwd(cache, &input, &mut state)
                 .is_err()
             {
-                for g in &mut s.gated {
-                    g.clear();
-                    g.push(0..hay.len());
-                }
+                every_line(&mut s.gated, hay);
                 return;
             }
             let Some(m) = state.get_match() else { break };
             // Matches are never empty and never span a line break: the
             // last byte of this one is on its line.
             let at = m.offset() - 1;
-            if !line.contains(&at) {
-                line = line_start(hay, at)..line_end(hay, at);
-            }
+            line_around(hay, at, &mut line);
             let i = m.pattern().as_usize();
             add_match_end(&mut s.gated[i], line.start, m.offset(), self.max_len[i]);
         }
@@ -722,9 +709,6 @@ impl Engine {
     }
 }
 
-/// Calls `f` for each piece of `hay[span]` that is neither inside a
-/// logscrub token nor inside a `protected` range, and holds a letter or
-/// digit.
 /// One rule's regexes, compiled: what needs no other rule.
 struct Compiled {
     /// The parsed pattern of a regex rule (the gate combines them).
@@ -788,6 +772,9 @@ fn compile_rule(rule: &Rule) -> Result<Compiled> {
     })
 }
 
+/// Calls `f` for each piece of `hay[span]` that is neither inside a
+/// logscrub token nor inside a `protected` range, and holds a letter or
+/// digit.
 fn free_pieces(
     hay: &[u8],
     span: Range<usize>,
@@ -875,6 +862,22 @@ fn add_match_end(
     match ranges.last_mut() {
         Some(last) if last.end + SPAN_GAP >= start => last.end = last.end.max(end),
         _ => ranges.push(start..end),
+    }
+}
+
+/// Every rule gated by `gated` runs on the whole of `hay`.
+fn every_line(gated: &mut [Vec<Range<usize>>], hay: &[u8]) {
+    for g in gated {
+        g.clear();
+        g.push(0..hay.len());
+    }
+}
+
+/// Makes `line` the line (newline excluded) that holds `at`, unless it
+/// already is: hits come in order, many on one line.
+fn line_around(hay: &[u8], at: usize, line: &mut Range<usize>) {
+    if !line.contains(&at) {
+        *line = line_start(hay, at)..line_end(hay, at);
     }
 }
 
