@@ -55,11 +55,16 @@ pub trait ChunkProcessor: Send + Sync + 'static {
     /// State of the ordered stage, which sees every chunk's result in input
     /// order on the writing thread.
     type Ordered;
+    /// What the ordered stage shares with the workers during one run (the
+    /// host names learned so far, so the workers can search for them).
+    type Shared: Clone + Send + Sync + 'static;
 
     /// Fresh working memory.
     fn scratch(&self) -> Self::Scratch;
     /// Zero counts.
     fn new_counts(&self) -> Counts;
+    /// The ordered stage's handle for the workers of a run that starts now.
+    fn shared(&self, ordered: &mut Self::Ordered) -> Self::Shared;
     /// The state after `chunk`, given the state before it. Runs sequentially
     /// on every chunk, so it must be cheap.
     fn advance(&self, state: Self::State, chunk: &[u8], s: &mut Self::Scratch) -> Self::State;
@@ -71,6 +76,7 @@ pub trait ChunkProcessor: Send + Sync + 'static {
         s: &mut Self::Scratch,
         out: Vec<u8>,
         counts: &mut Counts,
+        shared: &Self::Shared,
     ) -> Redacted;
     /// The ordered stage: runs on each result in input order, before it is
     /// written. Must be cheap; it is the one sequential step after reading.
@@ -197,7 +203,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         output_name: &Path,
         ordered: &mut P::Ordered,
     ) -> Result<Counts> {
-        let (reader, free_tx, rx, in_flight) = self.parts();
+        let (reader, free_tx, rx, in_flight) = self.parts(ordered);
         std::thread::Builder::new()
             .name("logscrub-reader".into())
             .spawn(move || reader.run(input))
@@ -227,7 +233,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         output_name: &Path,
         ordered: &mut P::Ordered,
     ) -> Result<Counts> {
-        let (reader, free_tx, rx, in_flight) = self.parts();
+        let (reader, free_tx, rx, in_flight) = self.parts(ordered);
         std::thread::scope(|scope| {
             scope.spawn(move || reader.run(input));
             let result = self.write(
@@ -250,6 +256,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
     #[allow(clippy::type_complexity)] // a private tuple of channel ends, used twice
     fn parts(
         &self,
+        ordered: &mut P::Ordered,
     ) -> (
         Reader<P>,
         Sender<Bufs>,
@@ -276,6 +283,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
             tx,
             in_flight: Arc::clone(&in_flight),
             opts: self.opts.clone(),
+            shared: self.proc.shared(ordered),
         };
         (reader, free_tx, rx, in_flight)
     }
@@ -415,6 +423,7 @@ struct Reader<P: ChunkProcessor> {
     tx: Sender<(u64, Msg)>,
     in_flight: Arc<AtomicUsize>,
     opts: Options,
+    shared: P::Shared,
 }
 
 impl<P: ChunkProcessor> Reader<P> {
@@ -522,6 +531,7 @@ impl<P: ChunkProcessor> Reader<P> {
         let proc = Arc::clone(&self.proc);
         let scratch_pool = Arc::clone(&self.scratch_pool);
         let tx = self.tx.clone();
+        let shared = self.shared.clone();
         self.pool.spawn(move || {
             let mut scratch = scratch_pool
                 .lock()
@@ -531,7 +541,14 @@ impl<P: ChunkProcessor> Reader<P> {
             let mut counts = proc.new_counts();
             let out = std::mem::take(&mut bufs.output);
             let result = catch_unwind(AssertUnwindSafe(|| {
-                proc.process(start, &bufs.input[..len], &mut scratch, out, &mut counts)
+                proc.process(
+                    start,
+                    &bufs.input[..len],
+                    &mut scratch,
+                    out,
+                    &mut counts,
+                    &shared,
+                )
             }));
             if result.is_ok()
                 && let Ok(mut p) = scratch_pool.lock()

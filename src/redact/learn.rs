@@ -14,6 +14,12 @@
 //!   every name ([`super::replay`]), so bare mentions are replaced
 //!   everywhere, also before the first reliable one.
 //!
+//! The search for bare mentions reads every byte, so the workers run it
+//! against the names published so far ([`find_known`]); the ordered stage
+//! takes their result when no name came after that snapshot, which for a
+//! file is always (its names are all known before the second pass starts),
+//! and searches itself otherwise.
+//!
 //! Because the stage runs in input order and positions are exact, the result
 //! does not depend on threads or chunk sizes. A name is learned only if it
 //! reads as a machine name (a digit, `-`, `_`, or mixed case: `jira-prod-01`,
@@ -22,48 +28,98 @@
 //! or hyphenated name (`com.acme.jira.Foo` stays).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::{Learned, Redacted, Redactor};
 use crate::report::Counts;
 
-/// Host names known so far in one input, and a quick index over them.
+/// Host names known so far in one input, the quick index over them, and
+/// what the ordered stage has published of them for the workers.
+///
+/// The search for bare mentions walks every byte of the output, so it runs
+/// on the workers ([`find_known`]) against the latest published
+/// [`Snapshot`]; the ordered stage ([`apply`]) takes their result when no
+/// name was learned after that snapshot was made, and searches again
+/// itself otherwise. Either way the mentions are those of every name known
+/// at that point of the input: the result does not depend on timing.
+#[derive(Debug, Default)]
+pub struct LearnState {
+    index: Index,
+    /// Number of names in the latest published snapshot.
+    published: usize,
+    shared: SharedNames,
+    /// Working memory to settle lines changed here (made on first use).
+    scratch: Option<Box<super::RedactScratch>>,
+}
+
+/// Known names and a quick index over them.
 ///
 /// A bare mention counts only as a whole word (not part of a longer word,
 /// dotted name or hyphenated name), so it can only start where a run of name
-/// bytes (letters, digits, `_`, `-`, `.`) starts, and only end where that run ends or at a dot that is not followed
-/// by a letter or digit. The ordered stage therefore walks the runs of a chunk
-/// once and looks up at most a few slices per run in a hash map; a bitmap of
-/// the names' first two bytes and a set of their lengths reject most runs
-/// before any lookup. This runs in the pipeline's one ordered stage, so it
-/// must stay cheap whatever the number of names: a stream can teach hundreds
-/// of thousands, and an automaton over all of them would have to be rebuilt
-/// as they come.
-#[derive(Debug)]
-pub struct LearnState {
+/// bytes (letters, digits, `_`, `-`, `.`) starts, and only end where that run
+/// ends or at a dot that is not followed by a letter or digit. The search
+/// therefore walks the runs of a chunk once and looks up at most a few
+/// slices per run in a hash map; a bitmap of the names' first two bytes and
+/// a set of their lengths reject most runs before any lookup. A stream can
+/// teach hundreds of thousands of names, and an automaton over all of them
+/// would have to be rebuilt as they come.
+#[derive(Debug, Clone)]
+struct Index {
     /// Name (lower case) → (rule, label) that found it.
-    names: HashMap<Vec<u8>, (u32, u32)>,
+    names: HashMap<Arc<[u8]>, (u32, u32)>,
     /// Bit `a * 256 + b` is set when some name starts with the lower-case
     /// bytes `a`, `b`.
     starts: Vec<u64>,
     /// Bit `n` is set when some name is `n` bytes long.
     lengths: [u64; 4],
-    /// Working memory to settle lines changed here (made on first use).
-    scratch: Option<Box<super::RedactScratch>>,
 }
 
-impl Default for LearnState {
-    fn default() -> LearnState {
-        LearnState {
+impl Default for Index {
+    fn default() -> Index {
+        Index {
             names: HashMap::new(),
             starts: vec![0; (256 * 256) / 64],
             lengths: [0; 4],
-            scratch: None,
         }
     }
 }
 
+/// The names known after some chunk, as published for the workers.
+#[derive(Debug)]
+struct Snapshot {
+    index: Index,
+}
+
+/// Where the ordered stage publishes snapshots of the names it knows, and
+/// the workers of the same run read the latest one.
+#[derive(Debug, Clone, Default)]
+pub struct SharedNames(Arc<Mutex<Option<Arc<Snapshot>>>>);
+
+/// A worker's bare mentions of the names of one snapshot.
+#[derive(Debug)]
+pub(super) struct Known {
+    /// Number of names the snapshot held.
+    names: usize,
+    mentions: Vec<Mention>,
+}
+
+/// A bare mention: its bytes in the output and the name's rule and label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mention {
+    start: usize,
+    end: usize,
+    rule: u32,
+    label: u32,
+}
+
 /// Longest name that can be learned (a DNS name's limit).
 const NAME_MAX: usize = 253;
+
+/// Names published at once below this many, so that the ordered stage
+/// rarely has to search itself; above it, a snapshot (a copy of the index)
+/// is made only when the names grew by an eighth, so copying stays a small
+/// constant cost per name.
+const PUBLISH_ALWAYS_BELOW: usize = 8192;
 
 /// The bytes a name is made of, as a table: this test runs on every byte
 /// of the output.
@@ -85,22 +141,57 @@ fn name_byte(c: u8) -> bool {
 impl LearnState {
     /// Number of names learned.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.index.names.len()
     }
 
     /// True when nothing was learned.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.index.names.is_empty()
     }
 
     pub(super) fn learn(&mut self, l: &Learned) -> bool {
-        if self.names.contains_key(&l.name) || !learnable(&l.name) {
+        self.index.learn(l)
+    }
+
+    /// The handle the workers of a run read published names from; the
+    /// names known now are published first.
+    pub(super) fn shared(&mut self) -> SharedNames {
+        self.publish();
+        self.shared.clone()
+    }
+
+    /// Makes the names known now the workers' snapshot.
+    fn publish(&mut self) {
+        if self.published == self.len() {
+            return;
+        }
+        let snapshot = Arc::new(Snapshot {
+            index: self.index.clone(),
+        });
+        if let Ok(mut slot) = self.shared.0.lock() {
+            *slot = Some(snapshot);
+            self.published = self.len();
+        }
+    }
+
+    /// Publishes when enough names came since the last snapshot.
+    fn maybe_publish(&mut self) {
+        let (now, then) = (self.len(), self.published);
+        if now > then && (then < PUBLISH_ALWAYS_BELOW || (now - then) * 8 >= then) {
+            self.publish();
+        }
+    }
+}
+
+impl Index {
+    fn learn(&mut self, l: &Learned) -> bool {
+        if self.names.contains_key(&l.name[..]) || !learnable(&l.name) {
             return false;
         }
         let pair = usize::from(l.name[0]) << 8 | usize::from(l.name[1]);
         self.starts[pair / 64] |= 1 << (pair % 64);
         self.lengths[l.name.len() / 64] |= 1 << (l.name.len() % 64);
-        self.names.insert(l.name.clone(), (l.rule, l.label));
+        self.names.insert(Arc::from(&l.name[..]), (l.rule, l.label));
         true
     }
 
@@ -117,11 +208,7 @@ impl LearnState {
     /// for each run of name bytes, the longest known name that starts the
     /// run and ends where a whole word may end, unless it lies inside a
     /// token or before the point where a name new in this chunk was learned.
-    fn mentions<'a>(
-        &'a self,
-        hay: &[u8],
-        new_here: &HashMap<Vec<u8>, usize>,
-    ) -> Vec<(usize, usize, &'a [u8])> {
+    fn mentions(&self, hay: &[u8], new_here: &HashMap<Vec<u8>, usize>) -> Vec<Mention> {
         let mut found = Vec::new();
         if self.names.is_empty() {
             return found;
@@ -154,17 +241,32 @@ impl LearnState {
                 let word = &mut lower[..e - a];
                 word.copy_from_slice(&hay[a..e]);
                 word.make_ascii_lowercase();
-                let Some((name, _)) = self.names.get_key_value(&word[..]) else {
+                let Some((name, &(rule, label))) = self.names.get_key_value(&word[..]) else {
                     continue;
                 };
-                if !inside_token(hay, a) && new_here.get(name).is_none_or(|&at| a >= at) {
-                    found.push((a, e, name.as_slice()));
+                if !inside_token(hay, a) && new_here.get(&name[..]).is_none_or(|&at| a >= at) {
+                    found.push(Mention {
+                        start: a,
+                        end: e,
+                        rule,
+                        label,
+                    });
                 }
                 break;
             }
         }
         found
     }
+}
+
+/// A worker's step: the bare mentions in `hay` (a chunk's output) of the
+/// names in the latest snapshot, if any was published.
+pub(super) fn find_known(shared: &SharedNames, hay: &[u8]) -> Option<Known> {
+    let snapshot = shared.0.lock().ok()?.clone()?;
+    Some(Known {
+        names: snapshot.index.names.len(),
+        mentions: snapshot.index.mentions(hay, &HashMap::new()),
+    })
 }
 
 /// True when `name` (lower case, as found) may be learned.
@@ -188,13 +290,16 @@ pub(super) fn machine_like(original: &[u8]) -> bool {
 }
 
 /// The ordered stage: learns `red`'s names, then replaces bare mentions of
-/// every known name in it.
+/// every known name in it. The mentions a worker found ([`find_known`]) are
+/// taken when its snapshot held every name known now; otherwise (names
+/// learned since, or in this chunk) the search runs here.
 pub fn apply(
     r: &Redactor,
     st: &mut LearnState,
     mut red: Redacted,
     counts: &mut Counts,
 ) -> Redacted {
+    let known_before = st.len();
     // Names first found in this chunk count from their first position on.
     let mut new_here: HashMap<Vec<u8>, usize> = HashMap::new();
     for l in std::mem::take(&mut red.learned) {
@@ -204,14 +309,23 @@ pub fn apply(
             *at = (*at).min(l.at);
         }
     }
+    let mentions = match red.known.take() {
+        Some(k) if k.names == known_before && new_here.is_empty() => k.mentions,
+        _ => st.index.mentions(&red.bytes, &new_here),
+    };
     let hay = &red.bytes;
     let mut out: Option<Vec<u8>> = None;
     let mut pos = 0;
     let mut changed_until = 0;
     let mut tmp = Vec::new();
     let mut token_ends = Vec::new();
-    for (s, e, name) in st.mentions(hay, &new_here) {
-        let (rule, label) = st.names[name];
+    for Mention {
+        start: s,
+        end: e,
+        rule,
+        label,
+    } in mentions
+    {
         let buf = out.get_or_insert_with(|| Vec::with_capacity(hay.len() + 64));
         buf.extend_from_slice(&hay[pos..s]);
         r.write_token(rule, label, &hay[s..e], &mut tmp, buf);
@@ -241,6 +355,7 @@ pub fn apply(
         counts.bytes_out = counts.bytes_out + buf.len() as u64 - hay.len() as u64;
         red.bytes = buf;
     }
+    st.maybe_publish();
     red
 }
 
@@ -315,9 +430,10 @@ mod tests {
     }
 
     fn mentions_of(st: &LearnState, hay: &[u8]) -> Vec<String> {
-        st.mentions(hay, &HashMap::new())
+        st.index
+            .mentions(hay, &HashMap::new())
             .into_iter()
-            .map(|(s, e, _)| String::from_utf8_lossy(&hay[s..e]).into_owned())
+            .map(|m| String::from_utf8_lossy(&hay[m.start..m.end]).into_owned())
             .collect()
     }
 
@@ -333,6 +449,78 @@ mod tests {
         let hay =
             b"a msra-sa-41 b com.msra-sa-41.x msra-sa-410 x-msra-sa-41 msra-sa-41. <HOST-0011aabb>";
         assert_eq!(mentions_of(&st, hay), ["msra-sa-41", "msra-sa-41"]);
+    }
+
+    fn redactor() -> Redactor {
+        use crate::redact::pseudonym::{Key, Pseudonymizer};
+        let engine = crate::engine::Engine::new(&crate::rules::RuleSet::embedded().unwrap());
+        let key = Key::from_material(b"learn-test-key-material").unwrap();
+        Redactor::new(engine.unwrap(), Pseudonymizer::new(key))
+    }
+
+    fn chunk(text: &str, known: Option<Known>) -> Redacted {
+        Redacted {
+            bytes: text.as_bytes().to_vec(),
+            learned: Vec::new(),
+            known,
+        }
+    }
+
+    #[test]
+    fn a_workers_search_is_used_only_when_its_snapshot_is_current() {
+        let r = redactor();
+        let text = "ping db-7 and web-9\n";
+        let mut st = LearnState::default();
+        st.learn(&learned("db-7"));
+        let shared = st.shared();
+        // "web-9" is learned after the snapshot the worker searched with:
+        // the ordered stage searches again and replaces both.
+        let stale = find_known(&shared, text.as_bytes()).unwrap();
+        assert_eq!(stale.mentions.len(), 1);
+        st.learn(&learned("web-9"));
+        let out = apply(&r, &mut st, chunk(text, Some(stale)), &mut r.new_counts());
+        let out = String::from_utf8(out.bytes).unwrap();
+        assert!(!out.contains("db-7") && !out.contains("web-9"), "{out}");
+        // `apply` published both names: a worker's search now gives what
+        // the ordered stage's own search gives.
+        let fresh = find_known(&shared, text.as_bytes()).unwrap();
+        assert_eq!(fresh.names, 2);
+        assert_eq!(
+            fresh.mentions,
+            st.index.mentions(text.as_bytes(), &HashMap::new())
+        );
+        let with = apply(&r, &mut st, chunk(text, Some(fresh)), &mut r.new_counts());
+        let without = apply(&r, &mut st, chunk(text, None), &mut r.new_counts());
+        assert_eq!(with.bytes, without.bytes);
+        // And it is taken as it is (here: a current snapshot that found
+        // nothing leaves the text alone).
+        let nothing = Known {
+            names: 2,
+            mentions: Vec::new(),
+        };
+        let taken = apply(&r, &mut st, chunk(text, Some(nothing)), &mut r.new_counts());
+        assert_eq!(taken.bytes, text.as_bytes());
+    }
+
+    #[test]
+    fn snapshots_are_copied_at_most_once_per_eighth_more_names() {
+        let mut st = LearnState::default();
+        let shared = st.shared();
+        assert!(find_known(&shared, b"x").is_none(), "nothing published yet");
+        for i in 0..PUBLISH_ALWAYS_BELOW + 10 {
+            st.learn(&learned(&format!("host-{i}")));
+            st.maybe_publish();
+        }
+        assert_eq!(st.published, PUBLISH_ALWAYS_BELOW);
+        for i in 0..PUBLISH_ALWAYS_BELOW / 8 {
+            st.learn(&learned(&format!("node-{i}")));
+            st.maybe_publish();
+        }
+        assert_eq!(
+            st.published,
+            PUBLISH_ALWAYS_BELOW + PUBLISH_ALWAYS_BELOW / 8
+        );
+        assert_eq!(find_known(&shared, b"x").unwrap().names, st.published);
     }
 
     /// Not part of a longer word, dotted name or hyphenated name: the

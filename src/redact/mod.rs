@@ -30,6 +30,8 @@ pub struct Redacted {
     bytes: Vec<u8>,
     /// Host names this chunk found in reliable positions.
     learned: Vec<Learned>,
+    /// Bare mentions of names learned before, found by the worker.
+    known: Option<learn::Known>,
 }
 
 /// A host name learned from a chunk, with where its token ends in the
@@ -230,6 +232,7 @@ impl Redactor {
         Redacted {
             bytes: out,
             learned,
+            known: None,
         }
     }
 
@@ -503,6 +506,7 @@ impl ChunkProcessor for Redactor {
     type Scratch = RedactScratch;
     type State = BlockState;
     type Ordered = LearnState;
+    type Shared = learn::SharedNames;
 
     fn scratch(&self) -> RedactScratch {
         Redactor::scratch(self)
@@ -510,6 +514,10 @@ impl ChunkProcessor for Redactor {
 
     fn new_counts(&self) -> Counts {
         Redactor::new_counts(self)
+    }
+
+    fn shared(&self, st: &mut LearnState) -> learn::SharedNames {
+        st.shared()
     }
 
     fn advance(&self, state: BlockState, chunk: &[u8], s: &mut RedactScratch) -> BlockState {
@@ -523,9 +531,12 @@ impl ChunkProcessor for Redactor {
         s: &mut RedactScratch,
         out: Vec<u8>,
         counts: &mut Counts,
+        shared: &learn::SharedNames,
     ) -> Redacted {
         fail_on_marker(chunk);
-        self.redact(chunk, state, s, out, counts).0
+        let mut red = self.redact(chunk, state, s, out, counts).0;
+        red.known = learn::find_known(shared, &red.bytes);
+        red
     }
 
     fn ordered(&self, st: &mut LearnState, red: Redacted, counts: &mut Counts) -> Redacted {

@@ -23,7 +23,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::learn::LearnState;
+use super::learn::{LearnState, SharedNames};
 use super::{RedactScratch, Redacted, Redactor};
 use crate::engine::{BlockState, Finding, Scratch};
 use crate::io::pipeline::{ChunkProcessor, Pipeline};
@@ -238,6 +238,7 @@ impl ChunkProcessor for FirstPass {
     type Scratch = FirstPassScratch;
     type State = BlockState;
     type Ordered = FirstPassState;
+    type Shared = ();
 
     fn scratch(&self) -> FirstPassScratch {
         FirstPassScratch {
@@ -250,6 +251,8 @@ impl ChunkProcessor for FirstPass {
     fn new_counts(&self) -> Counts {
         Counts::default()
     }
+
+    fn shared(&self, _st: &mut FirstPassState) {}
 
     fn advance(&self, state: BlockState, chunk: &[u8], s: &mut FirstPassScratch) -> BlockState {
         self.redactor
@@ -264,6 +267,7 @@ impl ChunkProcessor for FirstPass {
         s: &mut FirstPassScratch,
         mut out: Vec<u8>,
         _counts: &mut Counts,
+        _shared: &(),
     ) -> Redacted {
         let learned = super::learn::scan_and_learn(
             &self.redactor,
@@ -300,6 +304,7 @@ impl ChunkProcessor for FirstPass {
         Redacted {
             bytes: out,
             learned,
+            known: None,
         }
     }
 
@@ -319,6 +324,7 @@ impl ChunkProcessor for FirstPass {
         Redacted {
             bytes: red.bytes,
             learned: Vec::new(),
+            known: None,
         }
     }
 }
@@ -350,6 +356,7 @@ impl ChunkProcessor for Replay {
     type Scratch = ReplayScratch;
     type State = ReplayState;
     type Ordered = LearnState;
+    type Shared = SharedNames;
 
     fn scratch(&self) -> ReplayScratch {
         ReplayScratch {
@@ -360,6 +367,10 @@ impl ChunkProcessor for Replay {
 
     fn new_counts(&self) -> Counts {
         self.redactor.new_counts()
+    }
+
+    fn shared(&self, st: &mut LearnState) -> SharedNames {
+        st.shared()
     }
 
     fn advance(&self, state: ReplayState, chunk: &[u8], s: &mut ReplayScratch) -> ReplayState {
@@ -380,10 +391,11 @@ impl ChunkProcessor for Replay {
         s: &mut ReplayScratch,
         out: Vec<u8>,
         counts: &mut Counts,
+        shared: &SharedNames,
     ) -> Redacted {
         super::fail_on_marker(chunk);
         let engine = self.redactor.engine();
-        if self.store.load(
+        let mut red = if self.store.load(
             state.seq,
             chunk,
             state.block,
@@ -397,7 +409,9 @@ impl ChunkProcessor for Replay {
             self.redactor
                 .redact(chunk, state.block, &mut s.redact, out, counts)
                 .0
-        }
+        };
+        red.known = super::learn::find_known(shared, &red.bytes);
+        red
     }
 
     fn ordered(&self, st: &mut LearnState, red: Redacted, counts: &mut Counts) -> Redacted {
