@@ -18,7 +18,7 @@
 //! and rotation suffixes (`.log`, `.tar.gz`, `.1`, `.2024-01-31`), which are
 //! put back after: `db01.acme.local.log` becomes `[HOST-1a2b3c4d].log`.
 //!
-//! **Spelling [decision].** `<` and `>` are not allowed in Windows file
+//! **Spelling decision.** `<` and `>` are not allowed in Windows file
 //! names and need quoting in shells, so in names a token is written with
 //! square brackets: `<HOST-1a2b3c4d>` in a log is `[HOST-1a2b3c4d]` in a file
 //! name. Brackets are legal on every common file system and in zip and tar

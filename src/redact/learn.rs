@@ -15,7 +15,7 @@
 //!   everywhere, also before the first reliable one.
 //!
 //! The search for bare mentions reads every byte, so the workers run it
-//! against the names published so far ([`find_known`]); the ordered stage
+//! against the names published so far (`find_known`); the ordered stage
 //! takes their result when no name came after that snapshot, which for a
 //! file is always (its names are all known before the second pass starts),
 //! and searches itself otherwise.
@@ -37,8 +37,8 @@ use crate::report::Counts;
 /// what the ordered stage has published of them for the workers.
 ///
 /// The search for bare mentions walks every byte of the output, so it runs
-/// on the workers ([`find_known`]) against the latest published
-/// [`Snapshot`]; the ordered stage ([`apply`]) takes their result when no
+/// on the workers (`find_known`) against the latest published
+/// snapshot; the ordered stage ([`apply`]) takes their result when no
 /// name was learned after that snapshot was made, and searches again
 /// itself otherwise. Either way the mentions are those of every name known
 /// at that point of the input: the result does not depend on timing.
@@ -290,7 +290,7 @@ pub(super) fn machine_like(original: &[u8]) -> bool {
 }
 
 /// The ordered stage: learns `red`'s names, then replaces bare mentions of
-/// every known name in it. The mentions a worker found ([`find_known`]) are
+/// every known name in it. The mentions a worker found (`find_known`) are
 /// taken when its snapshot held every name known now; otherwise (names
 /// learned since, or in this chunk) the search runs here.
 pub fn apply(
