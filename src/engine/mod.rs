@@ -421,6 +421,18 @@ impl Engine {
             .sum()
     }
 
+    /// The block state whose [`BlockState::code`] is `code`, if it names
+    /// no block or one of this engine's block rules.
+    pub fn block_state_from_code(&self, code: u32) -> Option<BlockState> {
+        if code == u32::MAX {
+            Some(BlockState(None))
+        } else {
+            self.block_rules
+                .contains(&code)
+                .then_some(BlockState(Some(code)))
+        }
+    }
+
     /// The block state after `hay`, without collecting findings: what the
     /// pipeline's sequential pass uses to give each chunk its start state.
     pub fn block_state_after(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
@@ -936,6 +948,24 @@ body = '[A-Za-z0-9+/=]+'
 examples = [{ input = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", output = "-----BEGIN PRIVATE KEY-----\n<PRIVATE-KEY>\n-----END PRIVATE KEY-----" }]
 negative_examples = ["PRIVATE KEY"]
 "#;
+
+    #[test]
+    fn block_states_round_trip_through_their_codes() {
+        let e = engine(PW);
+        let mut s = e.scratch();
+        let open = e.block_state_after(
+            b"x\n-----BEGIN PRIVATE KEY-----\nAAAA\n",
+            BlockState::default(),
+            &mut s,
+        );
+        assert!(open.is_open());
+        for state in [open, BlockState::default()] {
+            assert_eq!(e.block_state_from_code(state.code()), Some(state));
+        }
+        // Rule 0 is no block rule; 7 is no rule at all.
+        assert_eq!(e.block_state_from_code(0), None);
+        assert_eq!(e.block_state_from_code(7), None);
+    }
 
     #[test]
     fn keyword_rules_run_on_keyword_lines_only() {

@@ -60,6 +60,16 @@ pub struct Store {
 }
 
 impl Store {
+    /// True when chunk `seq` is the stored one: same length, same checksum,
+    /// same block state at its start.
+    fn matches(&self, seq: usize, chunk: &[u8], block: BlockState) -> bool {
+        self.index.get(seq).is_some_and(|e| {
+            e.chunk_len == chunk.len() as u64
+                && e.block == block.code()
+                && e.crc == checksum(self.seed, chunk)
+        })
+    }
+
     /// Puts the stored findings of chunk `seq` into `findings` when they
     /// belong to `chunk`; false (and `findings` unspecified) otherwise.
     fn load(
@@ -76,11 +86,7 @@ impl Store {
         };
         // Findings depend on the chunk's bytes and on whether a block (a
         // private key) is open where it starts: both must be as stored.
-        if e.findings == NOT_STORED
-            || e.chunk_len != chunk.len() as u64
-            || e.block != block.code()
-            || e.crc != checksum(self.seed, chunk)
-        {
+        if e.findings == NOT_STORED || !self.matches(seq, chunk, block) {
             return false;
         }
         buf.resize(e.findings as usize * FINDING_BYTES, 0);
@@ -373,14 +379,22 @@ impl ChunkProcessor for Replay {
         st.shared()
     }
 
+    /// For a chunk that is the stored one, the block state after it is the
+    /// one stored for the next chunk: only a changed chunk is scanned for
+    /// blocks on this sequential step.
     fn advance(&self, state: ReplayState, chunk: &[u8], s: &mut ReplayScratch) -> ReplayState {
+        let engine = self.redactor.engine();
+        let stored = self
+            .store
+            .index
+            .get(state.seq + 1)
+            .filter(|_| self.store.matches(state.seq, chunk, state.block))
+            .and_then(|next| engine.block_state_from_code(next.block));
         ReplayState {
             seq: state.seq + 1,
-            block: self.redactor.engine().block_state_after(
-                chunk,
-                state.block,
-                &mut s.redact.engine,
-            ),
+            block: stored.unwrap_or_else(|| {
+                engine.block_state_after(chunk, state.block, &mut s.redact.engine)
+            }),
         }
     }
 
