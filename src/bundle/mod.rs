@@ -526,6 +526,7 @@ impl Walker<'_> {
                         )
                         .0
                 };
+                self.redactor.recycle(scratch);
                 let red = learn::apply(self.redactor, &mut learned, red, &mut counts);
                 w.write_all(red.as_bytes())
                     .map_err(|e| at.output_error(e))?;

@@ -20,6 +20,11 @@
 //! than `max_line_bytes` stops the run with an error instead of growing
 //! without bound.
 //!
+//! **Working memory** (lazy DFA caches, buffers) is per thread, and when a
+//! run ends it goes back to the processor ([`ChunkProcessor::recycle`]) for
+//! the next run: the files of a bundle do not each build their automata's
+//! states again.
+//!
 //! **Latency.** A read that returns less than was asked for (a pipe or
 //! terminal with nothing more to give right now) ends the chunk at once if
 //! no other chunk is in flight, and the writer flushes whenever it has
@@ -65,6 +70,8 @@ pub trait ChunkProcessor: Send + Sync + 'static {
     fn new_counts(&self) -> Counts;
     /// The ordered stage's handle for the workers of a run that starts now.
     fn shared(&self, ordered: &mut Self::Ordered) -> Self::Shared;
+    /// Takes back working memory when a run is over, for later runs.
+    fn recycle(&self, _s: Self::Scratch) {}
     /// The state after `chunk`, given the state before it. Runs sequentially
     /// on every chunk, so it must be cheap.
     fn advance(&self, state: Self::State, chunk: &[u8], s: &mut Self::Scratch) -> Self::State;
@@ -204,6 +211,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         ordered: &mut P::Ordered,
     ) -> Result<Counts> {
         let (reader, free_tx, rx, in_flight) = self.parts(ordered);
+        let scratches = Arc::clone(&reader.scratch_pool);
         std::thread::Builder::new()
             .name("logscrub-reader".into())
             .spawn(move || reader.run(input))
@@ -211,7 +219,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
                 path: input_name.to_path_buf(),
                 source: e,
             })?;
-        self.write(
+        let result = self.write(
             &rx,
             &free_tx,
             &in_flight,
@@ -219,7 +227,9 @@ impl<P: ChunkProcessor> Pipeline<P> {
             input_name,
             output_name,
             ordered,
-        )
+        );
+        self.give_back(&scratches);
+        result
     }
 
     /// Like [`Pipeline::run`], for a borrowed input that never blocks for
@@ -234,7 +244,8 @@ impl<P: ChunkProcessor> Pipeline<P> {
         ordered: &mut P::Ordered,
     ) -> Result<Counts> {
         let (reader, free_tx, rx, in_flight) = self.parts(ordered);
-        std::thread::scope(|scope| {
+        let scratches = Arc::clone(&reader.scratch_pool);
+        let result = std::thread::scope(|scope| {
             scope.spawn(move || reader.run(input));
             let result = self.write(
                 &rx,
@@ -250,7 +261,22 @@ impl<P: ChunkProcessor> Pipeline<P> {
             drop(free_tx);
             drop(rx);
             result
-        })
+        });
+        self.give_back(&scratches);
+        result
+    }
+
+    /// Hands the working memory of a finished run to the processor, so the
+    /// next run starts with lazy DFAs that have their states built. Workers
+    /// still busy (a run that stopped early) keep theirs.
+    fn give_back(&self, scratches: &Mutex<Vec<P::Scratch>>) {
+        let spare = scratches
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default();
+        for s in spare {
+            self.proc.recycle(s);
+        }
     }
 
     #[allow(clippy::type_complexity)] // a private tuple of channel ends, used twice
@@ -427,12 +453,20 @@ struct Reader<P: ChunkProcessor> {
 }
 
 impl<P: ChunkProcessor> Reader<P> {
-    fn run<R: Read>(self, mut input: R) {
+    fn run<R: Read>(self, input: R) {
+        let mut pre = self.proc.scratch();
+        self.read(input, &mut pre);
+        // The sequential step's memory joins the workers' for `give_back`.
+        if let Ok(mut p) = self.scratch_pool.lock() {
+            p.push(pre);
+        }
+    }
+
+    fn read<R: Read>(&self, mut input: R, pre: &mut P::Scratch) {
         let chunk = self.opts.chunk_bytes.max(1);
         let mut carry: Vec<u8> = Vec::new();
         let mut spare: Option<Bufs> = None;
         let mut state = P::State::default();
-        let mut pre = self.proc.scratch();
         let mut seq = 0u64;
         loop {
             let Some(mut bufs) = spare.take().or_else(|| self.free_rx.recv().ok()) else {
@@ -508,7 +542,7 @@ impl<P: ChunkProcessor> Reader<P> {
             }
             if cut > 0 {
                 let start = state;
-                state = self.proc.advance(state, &buf[..cut], &mut pre);
+                state = self.proc.advance(state, &buf[..cut], pre);
                 self.spawn(seq, start, bufs, cut);
                 seq += 1;
             } else {

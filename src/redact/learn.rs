@@ -48,8 +48,6 @@ pub struct LearnState {
     /// Number of names in the latest published snapshot.
     published: usize,
     shared: SharedNames,
-    /// Working memory to settle lines changed here (made on first use).
-    scratch: Option<Box<super::RedactScratch>>,
 }
 
 /// Known names and a quick index over them.
@@ -346,9 +344,10 @@ pub fn apply(
         // A name that became a token can unblock its neighbour, as any
         // finding can (see `Redactor::redact`): settle those lines too.
         let changed = lines_of(&buf, &token_ends);
-        let scratch = st.scratch.get_or_insert_with(|| Box::new(r.scratch()));
+        let mut scratch = r.scratch();
         let mut later = Vec::new();
-        r.settle(&mut buf, &changed, scratch, counts, &mut later);
+        r.settle(&mut buf, &changed, &mut scratch, counts, &mut later);
+        r.recycle(scratch);
         for l in &later {
             st.learn(l);
         }

@@ -67,7 +67,13 @@ pub struct Redactor {
     learning: bool,
     /// `--map`: records each token's value; `None` costs nothing.
     map: Option<map::TokenMap>,
+    /// Working memory given back by finished runs ([`Redactor::recycle`]).
+    spare: std::sync::Mutex<Vec<RedactScratch>>,
 }
+
+/// Most pieces of spare working memory kept: more than any run holds at
+/// once on the machines logscrub runs on.
+const SPARE_SCRATCHES: usize = 64;
 
 /// Per-thread working memory of a [`Redactor`].
 #[derive(Debug)]
@@ -115,6 +121,7 @@ impl Redactor {
             pseudo,
             learning: true,
             map: None,
+            spare: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -141,7 +148,15 @@ impl Redactor {
     }
 
     /// Fresh working memory for one thread.
+    ///
+    /// Memory given back by an earlier run comes first: its lazy DFAs have
+    /// built their states already. A fresh one has to build them again from
+    /// the first bytes on, which over a support bundle of many small files
+    /// costs more than the scan itself.
     pub fn scratch(&self) -> RedactScratch {
+        if let Some(s) = self.spare.lock().ok().and_then(|mut v| v.pop()) {
+            return s;
+        }
         RedactScratch {
             engine: self.engine.scratch(),
             tmp: Vec::new(),
@@ -151,6 +166,21 @@ impl Redactor {
             batch: Vec::new(),
             unsettled: Vec::new(),
         }
+    }
+
+    /// Keeps working memory from [`Redactor::scratch`] for later runs.
+    pub fn recycle(&self, s: RedactScratch) {
+        if let Ok(mut v) = self.spare.lock()
+            && v.len() < SPARE_SCRATCHES
+        {
+            v.push(s);
+        }
+    }
+
+    /// Pieces of spare working memory held.
+    #[cfg(test)]
+    pub(crate) fn spare_scratches(&self) -> usize {
+        self.spare.lock().map_or(0, |v| v.len())
     }
 
     /// Zero counts sized for this redactor's rules.
@@ -518,6 +548,10 @@ impl ChunkProcessor for Redactor {
 
     fn shared(&self, st: &mut LearnState) -> learn::SharedNames {
         st.shared()
+    }
+
+    fn recycle(&self, s: RedactScratch) {
+        Redactor::recycle(self, s);
     }
 
     fn advance(&self, state: BlockState, chunk: &[u8], s: &mut RedactScratch) -> BlockState {

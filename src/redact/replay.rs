@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use super::learn::{LearnState, SharedNames};
 use super::{RedactScratch, Redacted, Redactor};
-use crate::engine::{BlockState, Finding, Scratch};
+use crate::engine::{BlockState, Finding};
 use crate::io::pipeline::{ChunkProcessor, Pipeline};
 use crate::report::Counts;
 
@@ -227,7 +227,9 @@ impl FirstPass {
 /// Working memory of the first pass.
 #[derive(Debug)]
 pub struct FirstPassScratch {
-    engine: Scratch,
+    /// The redactor's working memory, of which the first pass uses the
+    /// engine's; it goes back to the redactor for the second pass.
+    redact: RedactScratch,
     learn: Vec<Finding>,
     tmp: Vec<u8>,
 }
@@ -248,7 +250,7 @@ impl ChunkProcessor for FirstPass {
 
     fn scratch(&self) -> FirstPassScratch {
         FirstPassScratch {
-            engine: self.redactor.engine().scratch(),
+            redact: self.redactor.scratch(),
             learn: Vec::new(),
             tmp: Vec::new(),
         }
@@ -260,10 +262,14 @@ impl ChunkProcessor for FirstPass {
 
     fn shared(&self, _st: &mut FirstPassState) {}
 
+    fn recycle(&self, s: FirstPassScratch) {
+        self.redactor.recycle(s.redact);
+    }
+
     fn advance(&self, state: BlockState, chunk: &[u8], s: &mut FirstPassScratch) -> BlockState {
         self.redactor
             .engine()
-            .block_state_after(chunk, state, &mut s.engine)
+            .block_state_after(chunk, state, &mut s.redact.engine)
     }
 
     fn process(
@@ -279,14 +285,14 @@ impl ChunkProcessor for FirstPass {
             &self.redactor,
             chunk,
             state,
-            &mut s.engine,
+            &mut s.redact.engine,
             &mut s.learn,
             &mut s.tmp,
         );
         out.clear();
         let storable = u32::try_from(chunk.len()).is_ok();
         let count = if storable {
-            s.engine.findings.len() as u32
+            s.redact.engine.findings.len() as u32
         } else {
             NOT_STORED
         };
@@ -295,7 +301,7 @@ impl ChunkProcessor for FirstPass {
         out.extend_from_slice(&state.code().to_le_bytes());
         out.extend_from_slice(&count.to_le_bytes());
         if storable {
-            for f in &s.engine.findings {
+            for f in &s.redact.engine.findings {
                 for word in [
                     f.start as u32,
                     f.end as u32,
@@ -377,6 +383,10 @@ impl ChunkProcessor for Replay {
 
     fn shared(&self, st: &mut LearnState) -> SharedNames {
         st.shared()
+    }
+
+    fn recycle(&self, s: ReplayScratch) {
+        self.redactor.recycle(s.redact);
     }
 
     /// For a chunk that is the stored one, the block state after it is the
@@ -497,6 +507,41 @@ mod tests {
         p.run_scoped(&mut Cursor::new(input), name, &mut out, name, &mut learned)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn runs_hand_their_working_memory_on_to_the_next() {
+        let p = pipeline();
+        let input = log();
+        let run = || {
+            let mut out = Vec::new();
+            let name = Path::new("t.log");
+            p.run_scoped(
+                &mut Cursor::new(&input),
+                name,
+                &mut out,
+                name,
+                &mut LearnState::default(),
+            )
+            .unwrap();
+            out
+        };
+        assert_eq!(p.processor().spare_scratches(), 0);
+        let first = run();
+        assert!(
+            p.processor().spare_scratches() >= 2,
+            "the reader's and a worker's"
+        );
+        // The next runs, and both passes over a file, take those and give
+        // them back: no more are ever made than one run holds at once (two
+        // workers, the reader, and the writer settling lines where it
+        // replaced learned names), and the output stays the same.
+        for _ in 0..4 {
+            assert_eq!(run(), first);
+            two_passes(&p, &input, &input);
+            let spare = p.processor().spare_scratches();
+            assert!((2..=4).contains(&spare), "{spare}");
+        }
     }
 
     #[test]
