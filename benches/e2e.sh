@@ -16,8 +16,10 @@
 #    planted secret; a fast but wrong build fails here;
 # 4. times `cat IN > OUT`, `logscrub -j1 IN > OUT` and `logscrub -j2 IN > OUT`
 #    (hyperfine when installed, else RUNS runs and the median), on both inputs;
-# 5. measures peak RSS on the dense input streamed through a pipe, and the
-#    start-up time on an empty input;
+# 5. times a folder of the same dense corpus cut into files of 1 MB (what a
+#    support bundle looks like) against `cat` of all its files, measures
+#    peak RSS on the dense input streamed through a pipe, and the start-up
+#    time on an empty input;
 # 6. runs the peers found here on the dense input: ripgrep with the default
 #    rules as one alternation (counting lines only), and sed -E with a few
 #    common patterns;
@@ -78,14 +80,15 @@ rm -f "$WORK/check.log"
 
 # 4. Timing.
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-time_cmd() { # NAME COMMAND -> prints median seconds
-  local name=$1 cmd=$2
+time_cmd() { # NAME COMMAND [PREPARE] -> prints median seconds; PREPARE runs untimed first
+  local name=$1 cmd=$2 prep=${3:-true}
   if command -v hyperfine >/dev/null; then
-    hyperfine --style none --warmup 1 --runs "$RUNS" --export-csv "$WORK/$name.csv" "$cmd" >/dev/null 2>&1
+    hyperfine --style none --warmup 1 --runs "$RUNS" --prepare "$prep" --export-csv "$WORK/$name.csv" "$cmd" >/dev/null 2>&1
     awk -F, 'NR==2 {printf "%.3f\n", $4}' "$WORK/$name.csv"
   else
     local t
     for _ in $(seq "$RUNS"); do
+      bash -c "$prep"
       t=$( { /usr/bin/time -f %e bash -c "$cmd" >/dev/null; } 2>&1 | tail -1 )
       echo "$t"
     done | median
@@ -99,6 +102,15 @@ T_J2=$(time_cmd j2 "$BIN -j2 $DENSE > $OUT")
 T_PIPE=$(time_cmd pipe "cat $DENSE | $BIN -j2 > $OUT")
 T_SCAT=$(time_cmd scat "cat $SPARSE > $OUT")
 T_SJ2=$(time_cmd sj2 "$BIN -j2 $SPARSE > $OUT")
+FOLDER=$WORK/folder
+if [ ! -d "$FOLDER" ]; then
+  mkdir -p "$FOLDER"
+  split -C 1000000 -d -a 5 --additional-suffix=.log "$DENSE" "$FOLDER/part-"
+fi
+FILES=$(find "$FOLDER" -type f | wc -l)
+T_FCAT=$(time_cmd fcat "cat $FOLDER/* > $OUT")
+T_FJ2=$(time_cmd fj2 "$BIN -q -j2 -o $WORK/folder-out $FOLDER" "rm -rf $WORK/folder-out")
+rm -rf "$WORK/folder-out"
 : > "$WORK/empty.log"
 T_START=$(RUNS=20 time_cmd start "$BIN $WORK/empty.log")
 
@@ -127,11 +139,13 @@ printf '%-34s %9s %9s %9s\n' "rg -c (rules as one alternation)" "$RG" "$(mbs "$I
 printf '%-34s %9s %9s %9s\n' "sed -E (6 patterns)" "$SED" "$(mbs "$IN_BYTES" "$SED")" "$(ratio "$SED" "$T_CAT")"
 printf '%-34s %9s %9s %9s\n' "sparse: cat IN > OUT" "$T_SCAT" "$(mbs "$SPARSE_IN" "$T_SCAT")" "1.00"
 printf '%-34s %9s %9s %9s\n' "sparse: logscrub -j2 IN > OUT" "$T_SJ2" "$(mbs "$SPARSE_IN" "$T_SJ2")" "$(ratio "$T_SJ2" "$T_SCAT")"
+printf '%-34s %9s %9s %9s\n' "folder of $FILES files: cat" "$T_FCAT" "$(mbs "$IN_BYTES" "$T_FCAT")" "1.00"
+printf '%-34s %9s %9s %9s\n' "folder: logscrub -j2 -o DIR" "$T_FJ2" "$(mbs "$IN_BYTES" "$T_FJ2")" "$(ratio "$T_FJ2" "$T_FCAT")"
 printf '\n-j2/-j1 scaling: %s   peak RSS (stream, -j2): %s KiB   start-up: %s s\n' \
   "$(ratio "$T_J1" "$T_J2")" "$RSS_KB" "$T_START"
 
 mkdir -p benches/results
 HIST=benches/results/history.csv
-[ -s "$HIST" ] || echo "date,commit,rustc,cores,input_bytes,cat_s,j1_s,j2_s,pipe_s,j2_x_cat,j2_over_j1,sparse_bytes,sparse_cat_s,sparse_j2_s,sparse_x_cat,peak_rss_kib,startup_s,rg_s,sed_s" > "$HIST"
-echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$(git rev-parse --short HEAD 2>/dev/null || echo -),$(rustc --version | awk '{print $2}'),$(nproc),$IN_BYTES,$T_CAT,$T_J1,$T_J2,$T_PIPE,$(ratio "$T_J2" "$T_CAT"),$(ratio "$T_J1" "$T_J2"),$SPARSE_IN,$T_SCAT,$T_SJ2,$(ratio "$T_SJ2" "$T_SCAT"),$RSS_KB,$T_START,$RG,$SED" >> "$HIST"
+[ -s "$HIST" ] || echo "date,commit,rustc,cores,input_bytes,cat_s,j1_s,j2_s,pipe_s,j2_x_cat,j2_over_j1,sparse_bytes,sparse_cat_s,sparse_j2_s,sparse_x_cat,peak_rss_kib,startup_s,rg_s,sed_s,folder_files,folder_cat_s,folder_j2_s" > "$HIST"
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$(git rev-parse --short HEAD 2>/dev/null || echo -),$(rustc --version | awk '{print $2}'),$(nproc),$IN_BYTES,$T_CAT,$T_J1,$T_J2,$T_PIPE,$(ratio "$T_J2" "$T_CAT"),$(ratio "$T_J1" "$T_J2"),$SPARSE_IN,$T_SCAT,$T_SJ2,$(ratio "$T_SJ2" "$T_SCAT"),$RSS_KB,$T_START,$RG,$SED,$FILES,$T_FCAT,$T_FJ2" >> "$HIST"
 say "appended to $HIST"
