@@ -267,8 +267,9 @@ impl<P: ChunkProcessor> Pipeline<P> {
     }
 
     /// Hands the working memory of a finished run to the processor, so the
-    /// next run starts with lazy DFAs that have their states built. Workers
-    /// still busy (a run that stopped early) keep theirs.
+    /// next run starts with lazy DFAs that have their states built. Memory
+    /// that comes back later (workers still busy when a run stopped early,
+    /// the reader of a stream that ended in an error) is freed instead.
     fn give_back(&self, scratches: &Mutex<Vec<P::Scratch>>) {
         let spare = scratches
             .lock()

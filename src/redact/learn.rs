@@ -48,6 +48,9 @@ pub struct LearnState {
     /// Number of names in the latest published snapshot.
     published: usize,
     shared: SharedNames,
+    /// Whether any run reads the snapshots ([`LearnState::shared`] was
+    /// called); the whole-file path never does, and publishes nothing.
+    read: bool,
 }
 
 /// Known names and a quick index over them.
@@ -154,6 +157,7 @@ impl LearnState {
     /// The handle the workers of a run read published names from; the
     /// names known now are published first.
     pub(super) fn shared(&mut self) -> SharedNames {
+        self.read = true;
         self.publish();
         self.shared.clone()
     }
@@ -175,7 +179,7 @@ impl LearnState {
     /// Publishes when enough names came since the last snapshot.
     fn maybe_publish(&mut self) {
         let (now, then) = (self.len(), self.published);
-        if now > then && (then < PUBLISH_ALWAYS_BELOW || (now - then) * 8 >= then) {
+        if self.read && now > then && (then < PUBLISH_ALWAYS_BELOW || (now - then) * 8 >= then) {
             self.publish();
         }
     }
