@@ -85,13 +85,17 @@ impl Keywords {
                 .map(Keywords::Dfa)
                 .map_err(err)
         } else {
-            contiguous::NFA::builder()
-                .ascii_case_insensitive(true)
-                .prefilter(false)
-                .build(keywords)
-                .map(Keywords::Nfa)
-                .map_err(err)
+            Keywords::nfa(keywords).map_err(err)
         }
+    }
+
+    /// The contiguous NFA over `keywords`, whatever their size.
+    fn nfa<K: AsRef<[u8]>>(keywords: &[K]) -> Result<Keywords, aho_corasick::BuildError> {
+        contiguous::NFA::builder()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(keywords)
+            .map(Keywords::Nfa)
     }
 }
 
@@ -352,12 +356,7 @@ mod tests {
 
     /// The same keywords as the automaton used for very many keywords.
     fn keywords_nfa() -> Keywords {
-        let nfa = contiguous::NFA::builder()
-            .ascii_case_insensitive(true)
-            .prefilter(false)
-            .build(KEYWORDS)
-            .unwrap();
-        Keywords::Nfa(nfa)
+        Keywords::nfa(KEYWORDS).unwrap()
     }
 
     /// (byte on the line, pattern), sorted.

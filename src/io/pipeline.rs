@@ -64,7 +64,8 @@ pub trait ChunkProcessor: Send + Sync + 'static {
     /// host names learned so far, so the workers can search for them).
     type Shared: Clone + Send + Sync + 'static;
 
-    /// Fresh working memory.
+    /// Working memory for one thread (the processor may hand out memory
+    /// given back by an earlier run).
     fn scratch(&self) -> Self::Scratch;
     /// Zero counts.
     fn new_counts(&self) -> Counts;

@@ -85,16 +85,10 @@ impl Default for Index {
     }
 }
 
-/// The names known after some chunk, as published for the workers.
-#[derive(Debug)]
-struct Snapshot {
-    index: Index,
-}
-
-/// Where the ordered stage publishes snapshots of the names it knows, and
-/// the workers of the same run read the latest one.
+/// Where the ordered stage publishes snapshots (copies of the index) of the
+/// names it knows, and the workers of the same run read the latest one.
 #[derive(Debug, Clone, Default)]
-pub struct SharedNames(Arc<Mutex<Option<Arc<Snapshot>>>>);
+pub struct SharedNames(Arc<Mutex<Option<Arc<Index>>>>);
 
 /// A worker's bare mentions of the names of one snapshot.
 #[derive(Debug)]
@@ -167,9 +161,7 @@ impl LearnState {
         if self.published == self.len() {
             return;
         }
-        let snapshot = Arc::new(Snapshot {
-            index: self.index.clone(),
-        });
+        let snapshot = Arc::new(self.index.clone());
         if let Ok(mut slot) = self.shared.0.lock() {
             *slot = Some(snapshot);
             self.published = self.len();
@@ -266,8 +258,8 @@ impl Index {
 pub(super) fn find_known(shared: &SharedNames, hay: &[u8]) -> Option<Known> {
     let snapshot = shared.0.lock().ok()?.clone()?;
     Some(Known {
-        names: snapshot.index.names.len(),
-        mentions: snapshot.index.mentions(hay, &HashMap::new()),
+        names: snapshot.names.len(),
+        mentions: snapshot.mentions(hay, &HashMap::new()),
     })
 }
 
@@ -527,7 +519,7 @@ mod tests {
     }
 
     /// Not part of a longer word, dotted name or hyphenated name: the
-    /// definition [`LearnState::mentions`] implements by walking runs.
+    /// definition [`Index::mentions`] implements by walking runs.
     fn whole_word(hay: &[u8], s: usize, e: usize) -> bool {
         let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
         if s > 0 && (word(hay[s - 1]) || hay[s - 1] == b'.') {

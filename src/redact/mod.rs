@@ -147,7 +147,7 @@ impl Redactor {
         &self.engine
     }
 
-    /// Fresh working memory for one thread.
+    /// Working memory for one thread.
     ///
     /// Memory given back by an earlier run comes first: its lazy DFAs have
     /// built their states already. A fresh one has to build them again from
