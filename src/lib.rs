@@ -60,6 +60,7 @@ use error::{Error, Result};
 use io::pipeline::Pipeline;
 use io::sink::AtomicFile;
 use redact::Redactor;
+use redact::learn::LearnState;
 use redact::pseudonym::Pseudonymizer;
 use redact::replay::{FirstPass, Seed};
 use report::run::RunReport;
@@ -118,6 +119,8 @@ pub fn run(config: &Config) -> Result<RunReport> {
         plain: config.target == Target::Stdout,
         learn: config.learn,
         learner: &learner,
+        dictionary: &LearnState::default(),
+        collect: None,
     };
     let mut report = match &config.target {
         Target::Stdout => plan::stream(&walker, &config.inputs)?,

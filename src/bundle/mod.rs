@@ -282,6 +282,12 @@ pub struct Walker<'a> {
     pub learn: LearnMode,
     /// The first pass that learns host names from a whole file.
     pub learner: &'a Pipeline<FirstPass>,
+    /// What the run learned from all its inputs before writing anything
+    /// (see [`plan::run`]): every file starts out knowing it.
+    pub dictionary: &'a LearnState,
+    /// Set during the run-wide learning pass: files are only scanned, and
+    /// what each teaches is added here.
+    pub collect: Option<&'a std::sync::Mutex<LearnState>>,
 }
 
 /// Says which layer a read error comes from ("damaged gzip data: ...").
@@ -442,6 +448,7 @@ impl Walker<'_> {
     pub(crate) fn learn_seed(&self, at: &At, file: &mut std::fs::File) -> Result<Option<Seed>> {
         use std::io::{Seek, SeekFrom};
         if self.learn != LearnMode::Auto
+            || self.collect.is_some()
             || Kind::from_name(&at.name) != Kind::Plain
             || !file.metadata().is_ok_and(|m| m.is_file())
         {
@@ -492,8 +499,28 @@ impl Walker<'_> {
             c => c,
         };
         let name = Path::new(&at.display);
+        if let Some(collect) = self.collect {
+            // The learning pass: scan, learn, write nothing.
+            let mut text = Cursor::new(head).chain(input);
+            let taught = match content {
+                Content::Utf16(endian) => FirstPass::learn_only(
+                    self.learner,
+                    &mut sniff::Utf16Reader::new(text, endian),
+                    name,
+                )?,
+                _ => FirstPass::learn_only(self.learner, &mut text, name)?,
+            };
+            if let Ok(mut all) = collect.lock() {
+                all.absorb(&taught);
+            }
+            return Ok(());
+        }
         let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
-        let mut learned = LearnState::default();
+        let mut learned = self.dictionary.fork();
+        let seed = seed.map(|mut s| {
+            s.learned.absorb(self.dictionary);
+            s
+        });
         let counts = match content {
             Content::Utf16(endian) => {
                 let mut enc =
@@ -513,7 +540,7 @@ impl Walker<'_> {
                 let red = if self.learn == LearnMode::Auto {
                     // The whole file is here: learn from all of it first.
                     let (red, names) = self.redactor.redact_whole(&head, &mut scratch, &mut counts);
-                    learned = names;
+                    learned.absorb(&names);
                     red
                 } else {
                     self.redactor

@@ -35,14 +35,14 @@ use crate::report::run::{Failure, FileRecord, InputRecord, LeftOut, Reason, RunR
 const PROGRESS_FROM: u64 = 16 << 20;
 
 /// Where a job reads.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Src {
     Stdin,
     File(PathBuf),
 }
 
 /// One output file to make.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Job {
     /// Index of the command-line input it belongs to.
     input: usize,
@@ -457,16 +457,50 @@ pub fn run(
         }
         bar
     });
-    let walker = Walker {
-        progress: bar.clone(),
-        spill_dir: walker.spill_dir.clone(),
-        ..*walker
-    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("logscrub-file-{i}"))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    // Find once, redact everywhere: with several files (a folder, an
+    // archive, several inputs) in `auto` mode, a learning pass over all of
+    // them comes first, so that a value found in one file is replaced in
+    // every file. Its failures are the redacting pass's to report.
+    let collected = std::sync::Mutex::new(LearnState::default());
+    let several = plan.jobs.len() > 1
+        || plan
+            .jobs
+            .iter()
+            .any(|j| Kind::from_name(&j.at.name).is_archive());
+    if walker.learn == crate::config::LearnMode::Auto && several {
+        let learning = Walker {
+            spill_dir: walker.spill_dir.clone(),
+            progress: None,
+            collect: Some(&collected),
+            ..*walker
+        };
+        let learn_jobs: Vec<Job> = plan
+            .jobs
+            .iter()
+            .filter(|j| matches!(j.src, Src::File(_)))
+            .map(|j| Job {
+                out: None,
+                ..j.clone()
+            })
+            .collect();
+        pool.install(|| {
+            learn_jobs
+                .par_iter()
+                .for_each(|j| drop(learning.run_job(j)))
+        });
+    }
+    let dictionary = collected.into_inner().unwrap_or_default();
+    let walker = Walker {
+        progress: bar.clone(),
+        spill_dir: walker.spill_dir.clone(),
+        dictionary: &dictionary,
+        ..*walker
+    };
     let done: Vec<Done> =
         pool.install(|| plan.jobs.par_iter().map(|j| walker.run_job(j)).collect());
     if let Some(b) = bar {

@@ -42,6 +42,7 @@ use regex_automata::{Anchored, Input, hybrid, meta};
 use regex_syntax::hir::Hir;
 
 use crate::error::{Error, Result};
+use crate::rules::dictionary::{self, LearnKind};
 use crate::rules::{AllowList, GroupRef, Matcher, Normalize, Rule, RuleSet};
 pub use spans::Finding;
 
@@ -70,6 +71,8 @@ impl BlockState {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     labels: Vec<String>,
+    /// Per label: what its values are learned as (`rules/dictionary/`).
+    learn_kinds: Vec<Option<LearnKind>>,
     regexes: Vec<meta::Regex>,
     /// The keywords of all keyword rules (see [`select`]).
     keywords: select::Keywords,
@@ -171,6 +174,7 @@ impl Engine {
         let mut e = Engine {
             rules: Vec::new(),
             labels: Vec::new(),
+            learn_kinds: Vec::new(),
             regexes: Vec::new(),
             keywords: kw.map_err(Error::Usage)?,
             keyword_targets,
@@ -266,6 +270,17 @@ impl Engine {
                     .map_err(|x| Error::Usage(format!("cannot build keyword matcher: {x}")))?,
             );
         }
+        // Values the dictionary derives (a login from an e-mail address, an
+        // organisation from a domain) need their labels even when no rule
+        // yields them.
+        for name in ["USER", "NAME", "ORG"] {
+            label(name, &mut e.labels);
+        }
+        e.learn_kinds = e
+            .labels
+            .iter()
+            .map(|l| dictionary::kind_of_label(l))
+            .collect();
         if always_hirs.len() > 1 {
             // Each rule compiled on its own above; should they not compile
             // together, every one of them runs on every line instead.
@@ -279,11 +294,19 @@ impl Engine {
         self.allow.allows(value)
     }
 
-    /// True when `f` is a host name to learn: found by a learning rule, under
-    /// that rule's own label (not, say, the user part of `user@host`).
-    pub fn learns_finding(&self, f: &Finding) -> bool {
-        let r = &self.rules[f.rule as usize].rule;
-        r.learn && self.labels[f.label as usize] == r.label
+    /// What the value of `f` is learned as: the kind of its label
+    /// (`rules/dictionary/labels.txt`), or a host name for a rule marked
+    /// `learn = true` under its own label.
+    pub fn learn_kind(&self, f: &Finding) -> Option<LearnKind> {
+        self.learn_kinds[f.label as usize].or_else(|| {
+            let r = &self.rules[f.rule as usize].rule;
+            (r.learn && self.labels[f.label as usize] == r.label).then_some(LearnKind::Host)
+        })
+    }
+
+    /// The index of `name` in the label table.
+    pub fn label_id(&self, name: &str) -> Option<u32> {
+        self.labels.iter().position(|l| l == name).map(|i| i as u32)
     }
 
     /// Fresh working memory for one thread.
@@ -374,11 +397,7 @@ impl Engine {
         }
         if let Some(learn) = learn {
             learn.clear();
-            learn.extend(
-                s.findings
-                    .iter()
-                    .filter(|f| self.rules[f.rule as usize].rule.learn),
-            );
+            learn.extend(s.findings.iter().filter(|f| self.learn_kind(f).is_some()));
             spans::merge(learn);
         }
         spans::merge(&mut s.findings);

@@ -30,6 +30,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::{Learned, Redacted, Redactor};
 use crate::report::Counts;
 
@@ -73,6 +75,14 @@ struct Index {
     starts: Vec<u64>,
     /// Bit `n` is set when some name is `n` bytes long.
     lengths: [u64; 4],
+    /// Learned values that hold bytes no name is made of (a person's name
+    /// with its space, a password with `&`), lower case, with their rule
+    /// and label; an automaton over them finds their mentions.
+    phrases: Vec<(Vec<u8>, u32, u32)>,
+    phrase_ids: HashMap<Vec<u8>, usize>,
+    /// The automaton over `phrases[..built]` ([`Index::refresh`]).
+    phrase_ac: Option<Arc<AhoCorasick>>,
+    built: usize,
 }
 
 impl Default for Index {
@@ -81,6 +91,10 @@ impl Default for Index {
             names: HashMap::new(),
             starts: vec![0; (256 * 256) / 64],
             lengths: [0; 4],
+            phrases: Vec::new(),
+            phrase_ids: HashMap::new(),
+            phrase_ac: None,
+            built: 0,
         }
     }
 }
@@ -110,6 +124,10 @@ struct Mention {
 /// Longest name that can be learned (a DNS name's limit).
 const NAME_MAX: usize = 253;
 
+/// Longest phrase that can be learned: names, passphrases and credentials
+/// are shorter; longer values are found by their rules only.
+const PHRASE_MAX: usize = 128;
+
 /// Names published at once below this many, so that the ordered stage
 /// rarely has to search itself; above it, a snapshot (a copy of the index)
 /// is made only when the names grew by an eighth, so copying stays a small
@@ -134,18 +152,67 @@ fn name_byte(c: u8) -> bool {
 }
 
 impl LearnState {
-    /// Number of names learned.
+    /// Number of values learned.
     pub fn len(&self) -> usize {
-        self.index.names.len()
+        self.index.names.len() + self.index.phrases.len()
     }
 
     /// True when nothing was learned.
     pub fn is_empty(&self) -> bool {
-        self.index.names.is_empty()
+        self.len() == 0
     }
 
     pub(super) fn learn(&mut self, l: &Learned) -> bool {
         self.index.learn(l)
+    }
+
+    /// Adds every value `other` knows. Where both know a value under
+    /// different rules or labels, the smaller (label, rule) pair wins, so
+    /// the result does not depend on the order states are added in.
+    pub fn absorb(&mut self, other: &LearnState) {
+        for (name, &(rule, label)) in &other.index.names {
+            let l = Learned {
+                at: 0,
+                name: name.to_vec(),
+                rule,
+                label,
+            };
+            if !self.index.learn(&l)
+                && let Some(have) = self.index.names.get_mut(&name[..])
+                && (label, rule) < (have.1, have.0)
+            {
+                *have = (rule, label);
+            }
+        }
+        for (p, rule, label) in &other.index.phrases {
+            match self.index.phrase_ids.get(p) {
+                Some(&i) => {
+                    let have = &mut self.index.phrases[i];
+                    if (*label, *rule) < (have.2, have.1) {
+                        // Built phrases keep their place; only the label moves.
+                        (have.1, have.2) = (*rule, *label);
+                    }
+                }
+                None => {
+                    self.index.learn_phrase(&Learned {
+                        at: 0,
+                        name: p.clone(),
+                        rule: *rule,
+                        label: *label,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A copy of the values known, for a run of its own (nothing published).
+    pub fn fork(&self) -> LearnState {
+        let mut index = self.index.clone();
+        index.refresh();
+        LearnState {
+            index,
+            ..LearnState::default()
+        }
     }
 
     /// The handle the workers of a run read published names from; the
@@ -161,6 +228,7 @@ impl LearnState {
         if self.published == self.len() {
             return;
         }
+        self.index.refresh();
         let snapshot = Arc::new(self.index.clone());
         if let Ok(mut slot) = self.shared.0.lock() {
             *slot = Some(snapshot);
@@ -179,6 +247,9 @@ impl LearnState {
 
 impl Index {
     fn learn(&mut self, l: &Learned) -> bool {
+        if !l.name.iter().all(|&c| name_byte(c)) {
+            return self.learn_phrase(l);
+        }
         if self.names.contains_key(&l.name[..]) || !learnable(&l.name) {
             return false;
         }
@@ -187,6 +258,33 @@ impl Index {
         self.lengths[l.name.len() / 64] |= 1 << (l.name.len() % 64);
         self.names.insert(Arc::from(&l.name[..]), (l.rule, l.label));
         true
+    }
+
+    fn learn_phrase(&mut self, l: &Learned) -> bool {
+        if l.name.len() < 3 || l.name.len() > PHRASE_MAX || self.phrase_ids.contains_key(&l.name) {
+            return false;
+        }
+        self.phrase_ids.insert(l.name.clone(), self.phrases.len());
+        self.phrases.push((l.name.clone(), l.rule, l.label));
+        true
+    }
+
+    /// Builds the automaton over the phrases learned since it was last
+    /// built; the search finds only those it was built over.
+    fn refresh(&mut self) {
+        if self.built == self.phrases.len() {
+            return;
+        }
+        // An automaton over a few thousand short, distinct literals always
+        // builds; should it not, the phrases already built stay searched.
+        if let Ok(ac) = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(self.phrases.iter().map(|p| &p.0))
+        {
+            self.phrase_ac = Some(Arc::new(ac));
+            self.built = self.phrases.len();
+        }
     }
 
     fn may_start(&self, a: u8, b: u8) -> bool {
@@ -198,16 +296,59 @@ impl Index {
         n <= NAME_MAX && self.lengths[n / 64] & (1 << (n % 64)) != 0
     }
 
-    /// The bare mentions of known names in `hay`, in order and disjoint:
+    /// The bare mentions of known values in `hay`, in order and disjoint:
     /// for each run of name bytes, the longest known name that starts the
-    /// run and ends where a whole word may end, unless it lies inside a
-    /// token or before the point where a name new in this chunk was learned.
+    /// run (or its part after a `%XX` escape) and ends where a whole word may
+    /// end; and each learned phrase between word boundaries. None lies
+    /// inside a token or before the line where a value new in this chunk was
+    /// learned.
     fn mentions(&self, hay: &[u8], new_here: &HashMap<Vec<u8>, usize>) -> Vec<Mention> {
         let mut found = Vec::new();
-        if self.names.is_empty() {
-            return found;
+        if !self.names.is_empty() {
+            self.run_mentions(hay, new_here, &mut found);
         }
-        let mut lower = [0u8; NAME_MAX];
+        if let Some(ac) = &self.phrase_ac {
+            let runs = found.len();
+            for m in ac.find_iter(hay) {
+                let (s, e) = (m.start(), m.end());
+                let (p, rule, label) = &self.phrases[m.pattern().as_usize()];
+                let bounded = (!word_byte(p[0]) || s == 0 || !word_byte(hay[s - 1]))
+                    && (!word_byte(p[p.len() - 1]) || e == hay.len() || !word_byte(hay[e]));
+                if bounded
+                    && !inside_token(hay, s)
+                    && new_here.get(&p[..]).is_none_or(|&at| s >= at)
+                {
+                    found.push(Mention {
+                        start: s,
+                        end: e,
+                        rule: *rule,
+                        label: *label,
+                    });
+                }
+            }
+            if found.len() > runs && runs > 0 {
+                // Both kinds in one order; where they overlap the earlier
+                // (then the longer) mention wins.
+                found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+                let mut end = 0;
+                found.retain(|m| {
+                    let keep = m.start >= end;
+                    if keep {
+                        end = m.end;
+                    }
+                    keep
+                });
+            }
+        }
+        found
+    }
+
+    fn run_mentions(
+        &self,
+        hay: &[u8],
+        new_here: &HashMap<Vec<u8>, usize>,
+        found: &mut Vec<Mention>,
+    ) {
         let mut i = 0;
         while i < hay.len() {
             if !name_byte(hay[i]) {
@@ -219,38 +360,68 @@ impl Index {
                 i += 1;
             }
             let b = i;
-            if b - a < 3 || !self.may_start(hay[a], hay[a + 1]) {
-                continue;
-            }
-            // Where a whole word may end, longest first: the run's end, then
-            // each dot that no letter or digit follows (`db-7.` at a
-            // sentence's end).
-            let inner = (a + 1..b).rev().filter(|&e| {
-                hay[e] == b'.' && (e + 1 == b || matches!(hay[e + 1], b'.' | b'-' | b'_'))
-            });
-            for e in std::iter::once(b).chain(inner) {
-                if !self.may_have_length(e - a) {
-                    continue;
-                }
-                let word = &mut lower[..e - a];
-                word.copy_from_slice(&hay[a..e]);
-                word.make_ascii_lowercase();
-                let Some((name, &(rule, label))) = self.names.get_key_value(&word[..]) else {
-                    continue;
-                };
-                if !inside_token(hay, a) && new_here.get(&name[..]).is_none_or(|&at| a >= at) {
-                    found.push(Mention {
-                        start: a,
-                        end: e,
-                        rule,
-                        label,
-                    });
-                }
-                break;
+            if let Some(m) = self.run_mention(hay, a, b, new_here) {
+                found.push(m);
+            } else if a > 0
+                && hay[a - 1] == b'%'
+                && b - a > 2
+                && hay[a].is_ascii_hexdigit()
+                && hay[a + 1].is_ascii_hexdigit()
+                && let Some(m) = self.run_mention(hay, a + 2, b, new_here)
+            {
+                // `%2Fjdoe%2F`: the name after a URL escape.
+                found.push(m);
             }
         }
-        found
     }
+
+    /// The longest known name that starts the run `hay[a..b]` and ends
+    /// where a whole word may end.
+    fn run_mention(
+        &self,
+        hay: &[u8],
+        a: usize,
+        b: usize,
+        new_here: &HashMap<Vec<u8>, usize>,
+    ) -> Option<Mention> {
+        if b - a < 3 || !self.may_start(hay[a], hay[a + 1]) {
+            return None;
+        }
+        let mut lower = [0u8; NAME_MAX];
+        // Where a whole word may end, longest first: the run's end, then
+        // each dot that no letter or digit follows (`db-7.` at a
+        // sentence's end).
+        let inner = (a + 1..b).rev().filter(|&e| {
+            hay[e] == b'.' && (e + 1 == b || matches!(hay[e + 1], b'.' | b'-' | b'_'))
+        });
+        for e in std::iter::once(b).chain(inner) {
+            if !self.may_have_length(e - a) {
+                continue;
+            }
+            let word = &mut lower[..e - a];
+            word.copy_from_slice(&hay[a..e]);
+            word.make_ascii_lowercase();
+            let Some((name, &(rule, label))) = self.names.get_key_value(&word[..]) else {
+                continue;
+            };
+            if !inside_token(hay, a) && new_here.get(&name[..]).is_none_or(|&at| a >= at) {
+                return Some(Mention {
+                    start: a,
+                    end: e,
+                    rule,
+                    label,
+                });
+            }
+            return None;
+        }
+        None
+    }
+}
+
+/// A byte of a word: a phrase's mention may not begin or end next to one
+/// (bytes of multi-byte UTF-8 characters count as letters).
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
 /// A worker's step: the bare mentions in `hay` (a chunk's output) of the
@@ -258,7 +429,7 @@ impl Index {
 pub(super) fn find_known(shared: &SharedNames, hay: &[u8]) -> Option<Known> {
     let snapshot = shared.0.lock().ok()?.clone()?;
     Some(Known {
-        names: snapshot.names.len(),
+        names: snapshot.names.len() + snapshot.built,
         mentions: snapshot.mentions(hay, &HashMap::new()),
     })
 }
@@ -294,15 +465,19 @@ pub fn apply(
     counts: &mut Counts,
 ) -> Redacted {
     let known_before = st.len();
-    // Names first found in this chunk count from their first position on.
+    // Values first found in this chunk count from the start of the line
+    // where they are first found on: a value is gone from the whole line
+    // that revealed it, also where it stands before its finding.
     let mut new_here: HashMap<Vec<u8>, usize> = HashMap::new();
     for l in std::mem::take(&mut red.learned) {
+        let line = memchr::memrchr(b'\n', &red.bytes[..l.at]).map_or(0, |i| i + 1);
         if st.learn(&l) {
-            new_here.insert(l.name, l.at);
+            new_here.insert(l.name, line);
         } else if let Some(at) = new_here.get_mut(&l.name) {
-            *at = (*at).min(l.at);
+            *at = (*at).min(line);
         }
     }
+    st.index.refresh();
     let mentions = match red.known.take() {
         Some(k) if k.names == known_before && new_here.is_empty() => k.mentions,
         _ => st.index.mentions(&red.bytes, &new_here),
@@ -380,7 +555,7 @@ fn line_has_token(part: &[u8]) -> bool {
 }
 
 /// Scans `text` with all rules, leaving the findings in `s`, and returns
-/// the host names that the learning rules' findings teach
+/// what its findings teach the dictionary
 /// ([`crate::engine::Engine::scan_learning`]; `found` is working memory).
 pub(super) fn scan_and_learn(
     redactor: &Redactor,
@@ -388,14 +563,13 @@ pub(super) fn scan_and_learn(
     start: crate::engine::BlockState,
     s: &mut crate::engine::Scratch,
     found: &mut Vec<crate::engine::Finding>,
-    tmp: &mut Vec<u8>,
 ) -> Vec<Learned> {
     let engine = redactor.engine();
     engine.scan_learning(text, start, s, found);
     let mut names = Vec::new();
     for f in found.iter() {
-        if engine.learns_finding(f) {
-            redactor.collect_learned(f.rule, f.label, &text[f.start..f.end], 0, tmp, &mut names);
+        if let Some(kind) = engine.learn_kind(f) {
+            redactor.collect_learned(kind, f, &text[f.start..f.end], 0, &mut names);
         }
     }
     names

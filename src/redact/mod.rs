@@ -15,6 +15,7 @@ pub mod learn;
 pub mod map;
 pub mod pseudonym;
 pub mod replay;
+mod teach;
 
 use std::ops::Range;
 
@@ -63,8 +64,10 @@ impl Redacted {
 pub struct Redactor {
     engine: Engine,
     pseudo: Pseudonymizer,
-    /// Record learned host names (see [`learn`]).
+    /// Record learned values (see [`learn`]).
     learning: bool,
+    /// Labels of the values the dictionary derives ([`teach`]).
+    derived: teach::Derived,
     /// `--map`: records each token's value; `None` costs nothing.
     map: Option<map::TokenMap>,
     /// Working memory given back by finished runs ([`Redactor::recycle`]).
@@ -117,6 +120,7 @@ impl Redactor {
     /// A redactor over `engine` with tokens keyed by `pseudo`.
     pub fn new(engine: Engine, pseudo: Pseudonymizer) -> Redactor {
         Redactor {
+            derived: teach::Derived::new(&engine),
             engine,
             pseudo,
             learning: true,
@@ -225,7 +229,6 @@ impl Redactor {
             BlockState::default(),
             &mut s.engine,
             &mut Vec::new(),
-            &mut s.tmp,
         );
         let mut st = LearnState::default();
         for l in &names {
@@ -302,8 +305,10 @@ impl Redactor {
             out.extend_from_slice(&hay[pos..f.start]);
             let value = &hay[f.start..f.end];
             self.write_token(f.rule, f.label, value, &mut s.tmp, out);
-            if self.learning && self.engine.learns_finding(f) {
-                self.collect_learned(f.rule, f.label, value, out.len(), &mut s.tmp, learned);
+            if self.learning
+                && let Some(kind) = self.engine.learn_kind(f)
+            {
+                self.collect_learned(kind, f, value, out.len(), learned);
             }
             counts.per_rule[f.rule as usize] += 1;
             log.anchors.push((f.end, out.len()));
@@ -462,35 +467,23 @@ impl Redactor {
         }
     }
 
-    /// Records the host name `value` (and its first label, when that reads
-    /// as a machine name) as learned at output offset `at`.
+    /// Records what `value`, found as `f`, teaches ([`teach`]), as learned
+    /// at output offset `at`.
     fn collect_learned(
         &self,
-        rule: u32,
-        label: u32,
+        kind: crate::rules::dictionary::LearnKind,
+        f: &Finding,
         value: &[u8],
         at: usize,
-        tmp: &mut Vec<u8>,
         out: &mut Vec<Learned>,
     ) {
-        let value = value.strip_suffix(b".").unwrap_or(value);
-        let first = value.split(|&c| c == b'.').next().unwrap_or_default();
-        let mut push = |v: &[u8]| {
-            if learn::learnable(v) && learn::machine_like(v) && !self.engine.allows(v) {
-                tmp.clear();
-                tmp.extend(v.iter().map(u8::to_ascii_lowercase));
-                out.push(Learned {
-                    at,
-                    name: tmp.clone(),
-                    rule,
-                    label,
-                });
-            }
-        };
-        push(value);
-        if first.len() >= 4 && first.len() < value.len() {
-            push(first);
+        teach::Teach {
+            redactor: self,
+            rule: f.rule,
+            at,
+            out,
         }
+        .value(kind, f.label, value);
     }
 
     /// Redacts a whole text in one call (examples, tests, small inputs), with

@@ -224,6 +224,21 @@ impl FirstPass {
     }
 }
 
+impl FirstPass {
+    /// A first pass that only learns: what `input` teaches the
+    /// dictionary, with nothing stored (the run-wide learning pass over a
+    /// bundle, [`crate::bundle::plan`]).
+    pub fn learn_only<R: Read + Send>(
+        pipeline: &Pipeline<FirstPass>,
+        input: &mut R,
+        name: &Path,
+    ) -> crate::error::Result<LearnState> {
+        let mut st = FirstPassState::default();
+        pipeline.run_scoped(input, name, &mut io::sink(), name, &mut st)?;
+        Ok(st.learned)
+    }
+}
+
 /// Working memory of the first pass.
 #[derive(Debug)]
 pub struct FirstPassScratch {
@@ -231,7 +246,6 @@ pub struct FirstPassScratch {
     /// engine's; it goes back to the redactor for the second pass.
     redact: RedactScratch,
     learn: Vec<Finding>,
-    tmp: Vec<u8>,
 }
 
 /// What the first pass gathers in input order.
@@ -252,7 +266,6 @@ impl ChunkProcessor for FirstPass {
         FirstPassScratch {
             redact: self.redactor.scratch(),
             learn: Vec::new(),
-            tmp: Vec::new(),
         }
     }
 
@@ -287,7 +300,6 @@ impl ChunkProcessor for FirstPass {
             state,
             &mut s.redact.engine,
             &mut s.learn,
-            &mut s.tmp,
         );
         out.clear();
         let storable = u32::try_from(chunk.len()).is_ok();

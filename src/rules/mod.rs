@@ -9,6 +9,7 @@
 
 pub mod allow;
 pub mod check;
+pub mod dictionary;
 mod embedded;
 pub mod load;
 pub mod spec;

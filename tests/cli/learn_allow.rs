@@ -162,3 +162,67 @@ fn named_pipe_input_learns_as_it_goes() {
     assert!(lines[0].starts_with("node "), "{text}");
     assert!(!lines[1].contains("jira-prod-01") && !lines[2].contains("jira-prod-01"));
 }
+
+/// Find once, redact everywhere: a value a rule finds in one file of a
+/// folder is replaced wherever it appears as a whole token, in every file,
+/// also before the line that revealed it; with `--learn off` it is not.
+#[test]
+fn a_value_found_in_one_file_is_gone_from_every_file() {
+    let dir = tmpdir();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write(&input, "a.log", "reviewers [zkowalczyk, hnguyen7] opened by zkowalczyk\n");
+    write(&input, "b.log", "x\nuser=zkowalczyk logged in as hnguyen7? no: user=hnguyen7\n");
+    write(&input, "c.log", "refs/heads/zkowalczyk/fix zkowalczyk's page ~hnguyen7\n");
+    for (mode, leaks) in [("auto", false), ("off", true)] {
+        let out = dir.path().join(format!("out-{mode}"));
+        let run = logscrub()
+            .args(["-q", "--learn", mode, "-o"])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{mode}: {run:?}");
+        let mut all = Vec::new();
+        for f in ["a.log", "b.log", "c.log"] {
+            all.extend(std::fs::read(out.join(f)).unwrap());
+        }
+        let text = String::from_utf8(all).unwrap();
+        assert_eq!(
+            text.contains("zkowalczyk") || text.contains("hnguyen7"),
+            leaks,
+            "{mode}: {text}"
+        );
+        if !leaks {
+            // One value, one token, in every file.
+            assert!(text.contains("refs/heads/<USER-"), "{text}");
+            assert!(text.contains("'s page ~<USER-"), "{text}");
+        }
+    }
+}
+
+/// A pipe learns a value from the line where it is first found: earlier
+/// on that line too, never on lines before it.
+#[test]
+fn a_pipe_learns_from_the_whole_line_that_reveals_a_value() {
+    let out = logscrub()
+        .write_stdin("early vkrasnova7\nopened by vkrasnova7 for user=vkrasnova7\nlater vkrasnova7\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "early vkrasnova7", "a pipe cannot take back line 1");
+    assert!(!lines[1].contains("vkrasnova7") && !lines[2].contains("vkrasnova7"), "{text}");
+}
+
+/// Ordinary words, service accounts and code identifiers are not learned
+/// even when a rule finds them in a user position.
+#[test]
+fn words_and_service_accounts_are_not_learned() {
+    let out = logscrub()
+        .write_stdin("user=admin user=jenkins user=server\nthe admin server of jenkins restarted\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with("the admin server of jenkins restarted\n"), "{text}");
+}
