@@ -31,6 +31,7 @@ pub mod names;
 pub mod out;
 pub mod plan;
 pub mod sniff;
+pub mod stdin;
 mod tar_zip;
 
 use std::io::{self, Cursor, Read, Write};

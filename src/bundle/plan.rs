@@ -27,8 +27,7 @@ use super::{At, Kind, Records, Walker};
 use crate::config::{Input, Target};
 use crate::error::{Error, Result};
 use crate::redact::Redactor;
-use crate::redact::learn::LearnState;
-use crate::report::run::{Failure, FileRecord, InputRecord, LeftOut, Reason, RunReport};
+use crate::report::run::{Failure, InputRecord, LeftOut, Reason, RunReport};
 
 /// Inputs whose files add up to at least this many bytes show a progress bar
 /// (when stderr is a terminal).
@@ -123,29 +122,18 @@ impl Walker<'_> {
         let result = (|| -> Result<u64> {
             self.check_interrupt()?;
             match &job.src {
-                Src::Stdin => {
-                    let name = Path::new("-");
-                    let run = |w: &mut dyn Write, out_name: &Path| {
-                        let mut learned = LearnState::default();
-                        self.pipeline
-                            .run(Box::new(io::stdin()), name, w, out_name, &mut learned)
-                    };
-                    let (counts, written) = match &job.out {
-                        Some(p) => {
-                            let mut o = FileOut::new(p.clone());
-                            let counts = run(o.open()?, p)?;
-                            (counts, o.commit()?)
-                        }
-                        None => (run(&mut io::sink(), name)?, 0),
-                    };
-                    rec.files.push(FileRecord {
-                        path: job.at.display.clone(),
-                        encoding: "bytes",
-                        counts,
-                        name_redacted: false,
-                    });
-                    Ok(written)
-                }
+                Src::Stdin => match &job.out {
+                    Some(p) => {
+                        let mut o = FileOut::new(p.clone());
+                        let gzip = Kind::from_name(p.as_os_str().as_encoded_bytes()) == Kind::Gzip;
+                        self.stdin(&mut rec, &mut o, gzip)?;
+                        o.commit()
+                    }
+                    None => {
+                        self.stdin(&mut rec, &mut NullOut::new(), false)?;
+                        Ok(0)
+                    }
+                },
                 Src::File(p) => {
                     let f = File::open(p).map_err(|e| job.at.input_error(e))?;
                     let mut input = Counting::new(f, meter.clone(), self.progress.clone());
@@ -495,17 +483,6 @@ pub fn run(
     Ok(report)
 }
 
-/// stdin as a file, when it is one (redirected from a regular file).
-fn seekable_stdin() -> Option<File> {
-    use std::os::fd::AsFd;
-    io::stdin()
-        .as_fd()
-        .try_clone_to_owned()
-        .ok()
-        .map(File::from)
-        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
-}
-
 /// Redacts the inputs one after the other to stdout. Folders and archives
 /// are refused before anything is written; the first error ends the run.
 pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
@@ -548,39 +525,7 @@ pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
     let mut rec = Records::default();
     for (i, o) in opened.into_iter().enumerate() {
         match o {
-            None => {
-                let counts = match seekable_stdin() {
-                    // `logscrub < app.log`: a file after all, read twice
-                    // when learning in `auto` mode.
-                    Some(mut f) => {
-                        if walker.learn == crate::config::LearnMode::Auto {
-                            crate::learn_first(walker.learner, &mut f, name, &walker.spill_dir)?
-                                .replay(walker.pipeline, &mut f, name, &mut lock, name)?
-                        } else {
-                            walker.pipeline.run_scoped(
-                                &mut f,
-                                name,
-                                &mut lock,
-                                name,
-                                &mut LearnState::default(),
-                            )?
-                        }
-                    }
-                    None => walker.pipeline.run(
-                        Box::new(io::stdin()),
-                        name,
-                        &mut lock,
-                        name,
-                        &mut LearnState::default(),
-                    )?,
-                };
-                rec.files.push(FileRecord {
-                    path: "-".into(),
-                    encoding: "bytes",
-                    counts,
-                    name_redacted: false,
-                });
-            }
+            None => walker.stdin(&mut rec, &mut WriterOut::new(&mut lock), false)?,
             Some((at, file)) => {
                 let budget = Budget::new(walker.opts.limits.max_unpacked);
                 let meter = Meter::default();

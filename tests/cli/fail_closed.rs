@@ -1,0 +1,172 @@
+//! Fail closed where input is read (issue 19, and the stdin part of issue
+//! 12): compressed or archived stdin is never passed through, damaged
+//! compressed streams are errors however far they are read, and duplicate
+//! or hidden archive entries, links on the way to an output and misplaced
+//! report and map files are refused.
+
+use crate::bundles::{PLANTED, assert_clean, gunzip, gz, stderr, tar_of, zip_of};
+use crate::util::*;
+
+const SECRET_LOG: &str = "\
+2024-03-01 10:00:01,123 INFO login of jane.doe@acme-corp.com from 10.20.30.40
+2024-03-01 10:00:02,456 ERROR jdbc:postgresql://db01.acme.local:5432/bitbucket password=S3cretPassw0rd
+";
+
+/// Runs logscrub with `args` and `stdin` given both ways: as a pipe and as
+/// a redirected file (which logscrub can seek in).
+fn both_ways(args: &[&str], stdin: &[u8]) -> [std::process::Output; 2] {
+    let dir = tmpdir();
+    let file = write(dir.path(), "stdin", stdin);
+    let piped = logscrub().args(args).write_stdin(stdin).output().unwrap();
+    let redirected = logscrub()
+        .args(args)
+        .pipe_stdin(&file)
+        .unwrap()
+        .output()
+        .unwrap();
+    [piped, redirected]
+}
+
+// Issue 12: `cat x.log.gz | logscrub` gave the compressed bytes back,
+// unredacted, with exit 0.
+#[test]
+fn issue_12_gzip_on_stdin_is_decoded_and_redacted_every_member() {
+    // Two members, the secrets in the second.
+    let mut data = gz(b"2024-03-01 10:00:00,000 INFO start\n");
+    data.extend(gz(SECRET_LOG.as_bytes()));
+    for o in both_ways(&[], &data) {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = String::from_utf8(o.stdout.clone()).unwrap();
+        assert!(
+            text.starts_with("2024-03-01 10:00:00,000 INFO start\n"),
+            "{text}"
+        );
+        assert!(text.contains("password=<PASSWORD-"), "{text}");
+        assert_eq!(newlines(&o.stdout), 3);
+        assert_clean("stdout", &o.stdout);
+    }
+    // To a file named `.gz` it stays gzip; to any other name it is text.
+    let dir = tmpdir();
+    let out = dir.path().join("out.log.gz");
+    let o = logscrub()
+        .arg("-o")
+        .arg(&out)
+        .write_stdin(data.clone())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let back = gunzip(&std::fs::read(&out).unwrap());
+    assert_eq!(newlines(&back), 3);
+    assert_clean("out.log.gz", &back);
+    let out = dir.path().join("out.log");
+    let o = logscrub()
+        .arg("-o")
+        .arg(&out)
+        .write_stdin(data.clone())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let back = std::fs::read(&out).unwrap();
+    assert!(back.starts_with(b"2024-03-01 10:00:00,000 INFO start\n"));
+    assert_clean("out.log", &back);
+    // --check reads it too: there is something to redact.
+    for o in both_ways(&["--check"], &data) {
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn damaged_gzip_on_stdin_fails_and_shows_no_value() {
+    let good = gz(SECRET_LOG.as_bytes());
+    let mut crc = good.clone();
+    let at = crc.len() - 8; // the CRC in the trailer
+    crc[at] ^= 1;
+    let mut tail = good.clone();
+    tail.extend_from_slice(b"not gzip\n");
+    let cut = good[..good.len() - 3].to_vec();
+    for data in [crc, tail, cut] {
+        for o in both_ways(&[], &data) {
+            assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains("-: damaged or truncated gzip data"),
+                "{}",
+                stderr(&o)
+            );
+            assert_clean("stdout", &o.stdout);
+            assert_clean("stderr", &o.stderr);
+        }
+    }
+}
+
+// Issue 12: `cat support.zip | logscrub > out` gave the zip back unchanged
+// with exit 0.
+#[test]
+fn issue_12_archives_and_other_compressed_data_on_stdin_are_refused() {
+    let log = SECRET_LOG.as_bytes();
+    let tar = tar_of(&[("logs/app.log", log)]);
+    // Formats logscrub does not decode are known by their magic numbers;
+    // what follows the magic does not matter.
+    let magic = |m: &[u8]| {
+        let mut v = m.to_vec();
+        v.extend_from_slice(b"\x00\x01 body password=S3cretPassw0rd\n");
+        v
+    };
+    let (by_name, unpack, decompress) =
+        ("pass the file by name", "unpack it", "decompress it first");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a zip archive", zip_of(&[("app.log", log)]), by_name),
+        ("a tar archive", tar.clone(), by_name),
+        ("a gzip-compressed tar archive", gz(&tar), by_name),
+        ("xz-compressed data", magic(b"\xfd7zXZ\x00"), decompress),
+        (
+            "zstd-compressed data",
+            magic(b"\x28\xb5\x2f\xfd"),
+            decompress,
+        ),
+        ("bzip2-compressed data", magic(b"BZh91AY&SY"), decompress),
+        (
+            "lz4-compressed data",
+            magic(b"\x04\x22\x4d\x18"),
+            decompress,
+        ),
+        ("a 7z archive", magic(b"7z\xbc\xaf\x27\x1c"), unpack),
+        ("a rar archive", magic(b"Rar!\x1a\x07\x00"), unpack),
+    ];
+    let dir = tmpdir();
+    let out = dir.path().join("out.log");
+    for (what, data, hint) in cases {
+        for args in [
+            &[][..],
+            &["--check"][..],
+            &["-o", out.to_str().unwrap()][..],
+        ] {
+            for o in both_ways(args, &data) {
+                let err = stderr(&o);
+                assert_eq!(o.status.code(), Some(3), "{what} {args:?}: {err}");
+                assert!(
+                    err.contains(&format!("logscrub: -: stdin holds {what}")),
+                    "{err}"
+                );
+                assert!(err.contains(hint), "{what}: {err}");
+                assert!(o.stdout.is_empty(), "{what}: nothing passed through");
+                assert_clean("stderr", &o.stderr);
+                assert!(!out.exists(), "{what}: no output file");
+            }
+        }
+    }
+}
+
+#[test]
+fn text_on_stdin_that_starts_like_a_magic_number_is_text() {
+    for text in [
+        "BZh9 is a word here\n",
+        "PK is a column name 10.20.30.40\n",
+        "\x1f\n",
+    ] {
+        for o in both_ways(&[], text.as_bytes()) {
+            assert_eq!(o.status.code(), Some(0), "{text:?}: {}", stderr(&o));
+            assert_eq!(newlines(&o.stdout), 1);
+            assert!(!contains(&o.stdout, b"10.20.30.40"));
+        }
+    }
+}
