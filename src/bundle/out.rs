@@ -301,7 +301,7 @@ pub fn pump<T: Send>(
             let mut block = vec![0u8; 256 << 10];
             let msg = match src.read(&mut block) {
                 Ok(0) => match expected {
-                    Some(want) if copied < want => Err(io::Error::new(
+                    Some(want) if copied < want => Err(super::own_error(
                         io::ErrorKind::UnexpectedEof,
                         format!("truncated: the data ends {} bytes early", want - copied),
                     )),

@@ -15,7 +15,7 @@ use zip::write::SimpleFileOptions;
 use crate::util::*;
 
 /// Values planted in the bundles below; none may survive anywhere.
-pub(crate) const PLANTED: &[&str] = &[
+const PLANTED: &[&str] = &[
     "jane.doe@acme-corp.com",
     "10.20.30.40",
     "db01.acme.local",

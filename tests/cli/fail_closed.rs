@@ -4,7 +4,7 @@
 //! or hidden archive entries, links on the way to an output and misplaced
 //! report and map files are refused.
 
-use crate::bundles::{PLANTED, assert_clean, gunzip, gz, stderr, tar_of, zip_of};
+use crate::bundles::{assert_clean, gunzip, gz, stderr, tar_of, zip_of};
 use crate::util::*;
 
 const SECRET_LOG: &str = "\
@@ -168,5 +168,115 @@ fn text_on_stdin_that_starts_like_a_magic_number_is_text() {
             assert_eq!(newlines(&o.stdout), 1);
             assert!(!contains(&o.stdout, b"10.20.30.40"));
         }
+    }
+}
+
+// Issue 19, item 1: a `.tar.gz` whose gzip trailer is damaged was accepted,
+// because the tar reader stops at the end-of-archive block.
+#[test]
+fn issue_19_a_tar_gz_is_read_to_its_verified_end() {
+    let dir = tmpdir();
+    let tar = tar_of(&[("logs/app.log", SECRET_LOG.as_bytes())]);
+    let good = gz(&tar);
+    let mut crc = good.clone();
+    let at = crc.len() - 8;
+    crc[at] ^= 0x10;
+    let mut len = good.clone();
+    let at = len.len() - 1;
+    len[at] ^= 0x01;
+    // An entry behind the end-of-archive blocks, which `tar -i` would show.
+    let mut hidden = tar.clone();
+    hidden.extend(tar_of(&[("logs/hidden.log", SECRET_LOG.as_bytes())]));
+    let mut junk = tar.clone();
+    junk.extend_from_slice(b"password=S3cretPassw0rd\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "crc.tar.gz",
+            crc,
+            "crc.tar.gz: damaged data after the last tar entry: damaged or truncated gzip data",
+        ),
+        (
+            "len.tar.gz",
+            len,
+            "len.tar.gz: damaged data after the last tar entry: damaged or truncated gzip data",
+        ),
+        (
+            "hidden.tar.gz",
+            gz(&hidden),
+            "hidden.tar.gz: data after the end of the tar archive",
+        ),
+        (
+            "hidden.tar",
+            hidden.clone(),
+            "hidden.tar: data after the end of the tar archive",
+        ),
+        (
+            "junk.tar",
+            junk,
+            "junk.tar: data after the end of the tar archive",
+        ),
+    ];
+    for (name, data, want) in cases {
+        let input = write(dir.path(), name, data);
+        let out = dir.path().join(format!("out-{name}"));
+        for check in [false, true] {
+            let mut cmd = logscrub();
+            if check {
+                cmd.arg("--check");
+            } else {
+                cmd.arg("-o").arg(&out);
+            }
+            let o = cmd.arg(&input).output().unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(3), "{name}: {err}");
+            assert!(err.contains(&format!("logscrub: {want}")), "{name}: {err}");
+            assert_clean("stderr", err.as_bytes());
+            assert!(!out.exists(), "{name}: nothing half-written");
+        }
+    }
+    // Zero padding after the end, as `tar` writes it, is fine.
+    let mut padded = tar.clone();
+    padded.extend(std::iter::repeat_n(0u8, 10240));
+    let input = write(dir.path(), "padded.tar.gz", gz(&padded));
+    let o = logscrub().arg("--check").arg(&input).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+// Issue 19, item 6: the tar library's messages quote raw header bytes and
+// entry names (`numeric field was not a number: hunter2-PLAN ...`).
+#[test]
+fn issue_19_tar_errors_name_the_entry_number_not_its_bytes() {
+    let dir = tmpdir();
+    let mut tar = tar_of(&[
+        ("logs/a.log", b"ok\n".as_slice()),
+        ("logs/jane.doe@acme-corp.com.log", SECRET_LOG.as_bytes()),
+    ]);
+    // The second header starts after the first header and its one block of
+    // data; its checksum field now holds a password.
+    tar[1024 + 148..1024 + 156].copy_from_slice(b"hunter2h");
+    let input = write(dir.path(), "bad.tar", &tar);
+    let report = dir.path().join("report.json");
+    let out = dir.path().join("out.tar");
+    let o = logscrub()
+        .arg("--report")
+        .arg(&report)
+        .arg("-o")
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(
+            "logscrub: bad.tar: damaged tar archive at entry 2: a header or its data cannot be read"
+        ),
+        "{err}"
+    );
+    let report = std::fs::read(&report).unwrap();
+    for (what, bytes) in [("stderr", err.as_bytes()), ("report", &report[..])] {
+        assert_clean(what, bytes);
+        assert!(!contains(bytes, b"hunter2h"), "{what}");
+        assert!(!contains(bytes, b"jane.doe"), "{what}");
     }
 }
