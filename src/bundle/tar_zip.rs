@@ -99,6 +99,30 @@ impl<R: Read> Read for Sanitized<R> {
     }
 }
 
+/// Counts the records of the central directory that starts at `start`:
+/// every entry the archive lists, whatever the end record declares.
+fn central_records(input: &mut dyn ReadSeek, start: u64) -> io::Result<u64> {
+    input.seek(io::SeekFrom::Start(start))?;
+    let mut r = io::BufReader::with_capacity(64 << 10, input);
+    let mut header = [0u8; 46];
+    let mut n = 0;
+    loop {
+        match r.read_exact(&mut header[..4]) {
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            r => r?,
+        }
+        if header[..4] != *b"PK\x01\x02" {
+            break;
+        }
+        r.read_exact(&mut header[4..])?;
+        let len = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        // File name, extra field and comment follow the fixed part.
+        r.seek_relative(len(28) + len(30) + len(32))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Refuses a second entry with the same redacted name.
 fn unique(seen: &mut HashSet<Vec<u8>>, at: &At, red: &[u8]) -> Result<()> {
     if seen.insert(red.to_vec()) {
@@ -144,8 +168,20 @@ impl Walker<'_> {
         input
             .seek(io::SeekFrom::Start(0))
             .map_err(|e| at.input_error(e))?;
-        let mut archive = ZipArchive::new(input)
-            .map_err(|e| at.error(format!("not a readable zip archive: {e}")))?;
+        let unreadable = |e| at.error(format!("not a readable zip archive: {e}"));
+        let archive = ZipArchive::new(input).map_err(unreadable)?;
+        let (start, names) = (archive.central_directory_start(), archive.len());
+        let input = archive.into_inner();
+        let listed = central_records(input, start).map_err(|e| at.input_error(e))?;
+        if listed != names as u64 {
+            // The zip library keeps one entry per name; `unzip` shows every
+            // record. Entries that one reader sees and another does not
+            // must not pass as redacted.
+            return Err(at.error(format!(
+                "the central directory lists {listed} entries but only {names} can be read by name: two entries share a name, or the end record hides some; not redacted"
+            )));
+        }
+        let mut archive = ZipArchive::new(input).map_err(unreadable)?;
         if self.opts.check {
             let mut z: ZipOut<'_, std::fs::File> = ZipOut {
                 writer: None,

@@ -280,3 +280,65 @@ fn issue_19_tar_errors_name_the_entry_number_not_its_bytes() {
         assert!(!contains(bytes, b"jane.doe"), "{what}");
     }
 }
+
+/// `zip` with a byte string replaced everywhere (in the local header and
+/// in the central directory), for names no zip writer would allow.
+fn patched(mut zip: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut i = 0;
+    let mut seen = 0;
+    while i + from.len() <= zip.len() {
+        if &zip[i..i + from.len()] == from {
+            zip[i..i + from.len()].copy_from_slice(to);
+            seen += 1;
+        }
+        i += 1;
+    }
+    assert!(seen > 0);
+    zip
+}
+
+// Issue 19, item 2: a zip holding `app.log` with secrets and then a clean
+// `app.log` passed `--check` with exit 0 while `unzip -p` printed the
+// secret, and `-o` dropped the first entry.
+#[test]
+fn issue_19_two_zip_entries_with_one_name_are_refused() {
+    let dir = tmpdir();
+    let zip = zip_of(&[
+        ("app.log", SECRET_LOG.as_bytes()),
+        (
+            "app.lo2",
+            b"2024-03-01 10:00:00,000 INFO nothing here\n".as_slice(),
+        ),
+    ]);
+    let twice = patched(zip.clone(), b"app.lo2", b"app.log");
+    // The end record says one entry; the central directory holds two.
+    let mut hidden = zip.clone();
+    let eocd = hidden.len() - 22;
+    assert_eq!(&hidden[eocd..eocd + 4], b"PK\x05\x06");
+    hidden[eocd + 8..eocd + 12].copy_from_slice(&[1, 0, 1, 0]);
+    for (name, data) in [("twice.zip", twice), ("hidden.zip", hidden)] {
+        let input = write(dir.path(), name, data);
+        let out = dir.path().join(format!("out-{name}"));
+        for args in [
+            vec!["--check".to_string()],
+            vec!["-o".into(), out.display().to_string()],
+        ] {
+            let o = logscrub().args(&args).arg(&input).output().unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(3), "{name} {args:?}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "logscrub: {name}: the central directory lists 2 entries but only 1 can be read by name"
+                )),
+                "{err}"
+            );
+            assert_clean("stderr", err.as_bytes());
+            assert!(!out.exists());
+        }
+    }
+    // The same archive with distinct names is redacted.
+    let input = write(dir.path(), "fine.zip", zip);
+    let o = logscrub().arg("--check").arg(&input).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
