@@ -404,6 +404,27 @@ fn record(path: &str, kind: &'static str) -> InputRecord {
     }
 }
 
+/// Fails when the output folder `root`, or anything on the way from it to
+/// `path` (`path` included), is a symbolic link.
+fn refuse_links(root: &Path, path: &Path) -> Result<()> {
+    let mut at = root.to_path_buf();
+    let rest = path.strip_prefix(root).unwrap_or(Path::new(""));
+    for comp in std::iter::once(None).chain(rest.components().map(Some)) {
+        if let Some(c) = comp {
+            at.push(c);
+        }
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Output {
+                path: at,
+                source: io::Error::other(
+                    "is a symbolic link; logscrub writes no output through a link (remove it, or choose another output folder)",
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Redacts every input into `target` (a file, a folder, or nothing for
 /// `--check`), `threads` files at a time. Failures are in the report.
 pub fn run(
@@ -416,6 +437,12 @@ pub fn run(
     let mut plan = walker.plan(inputs, target);
     if let Target::Folder(o) = target {
         plan.dirs.insert(0, o.clone());
+        // Nothing is written through a link: one inside the output folder
+        // could point into an input and have it overwritten.
+        let files = plan.jobs.iter().filter_map(|j| j.out.as_deref());
+        for p in plan.dirs.iter().map(PathBuf::as_path).chain(files) {
+            refuse_links(o, p)?;
+        }
     }
     for d in &plan.dirs {
         if let Err(e) = std::fs::create_dir_all(d) {

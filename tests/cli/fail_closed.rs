@@ -342,3 +342,53 @@ fn issue_19_two_zip_entries_with_one_name_are_refused() {
     let o = logscrub().arg("--check").arg(&input).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+// Issue 19, item 7: a link inside the output folder let logscrub replace
+// its own input with the redacted copy, exit 0.
+#[cfg(unix)]
+#[test]
+fn issue_19_a_link_inside_the_output_folder_is_refused() {
+    let dir = tmpdir();
+    let d = dir.path();
+    let input = write(d, "in/sub/a.log", SECRET_LOG);
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::os::unix::fs::symlink("../in/sub", d.join("out/sub")).unwrap();
+    let o = logscrub()
+        .current_dir(d)
+        .args(["-q", "-o", "out", "in"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("logscrub: out/sub: cannot write: is a symbolic link"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        SECRET_LOG,
+        "the input is untouched"
+    );
+    assert_eq!(ls(&d.join("in/sub")), ["a.log"]);
+    // A link as the output folder itself, or as an output file, likewise.
+    std::fs::remove_file(d.join("out/sub")).unwrap();
+    std::fs::create_dir(d.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink("elsewhere", d.join("linked-out")).unwrap();
+    let o = logscrub()
+        .current_dir(d)
+        .args(["-q", "-o", "linked-out", "in"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(ls(&d.join("elsewhere")).is_empty());
+    std::fs::create_dir(d.join("out/sub")).unwrap();
+    std::os::unix::fs::symlink("../../in/sub/a.log", d.join("out/sub/a.log")).unwrap();
+    let o = logscrub()
+        .current_dir(d)
+        .args(["-q", "-o", "out", "in"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("out/sub/a.log: cannot write: is a symbolic link"));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), SECRET_LOG);
+}
