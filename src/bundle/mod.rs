@@ -273,7 +273,7 @@ pub struct Walker<'a> {
     pub pipeline: &'a Pipeline<Redactor>,
     /// Policies and limits.
     pub opts: &'a Options,
-    /// Where temporary files go (the output's folder).
+    /// Where temporary files go (the system's temporary folder).
     pub spill_dir: PathBuf,
     /// Progress over the bytes read from disk, when shown.
     pub progress: Option<indicatif::ProgressBar>,

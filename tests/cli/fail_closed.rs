@@ -392,3 +392,33 @@ fn issue_19_a_link_inside_the_output_folder_is_refused() {
     assert!(stderr(&o).contains("out/sub/a.log: cannot write: is a symbolic link"));
     assert_eq!(std::fs::read_to_string(&input).unwrap(), SECRET_LOG);
 }
+
+// Issue 19, item 6: a zip inside another archive was copied raw to a
+// temporary file in the output folder. Spills go to the system's temporary
+// folder: with `TMPDIR` unusable, the run cannot spill and fails.
+#[test]
+fn issue_19_unredacted_spills_go_to_the_system_temporary_folder() {
+    let dir = tmpdir();
+    let inner = zip_of(&[("app.log", SECRET_LOG.as_bytes())]);
+    let outer = write(dir.path(), "outer.zip", zip_of(&[("inner.zip", &inner)]));
+    let out = dir.path().join("out.zip");
+    let o = logscrub()
+        .env("TMPDIR", dir.path().join("no-such-folder"))
+        .arg("-o")
+        .arg(&out)
+        .arg(&outer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!out.exists());
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let o = logscrub()
+        .env("TMPDIR", &tmp)
+        .arg("-o")
+        .arg(&out)
+        .arg(&outer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
