@@ -7,7 +7,7 @@
 //!
 //! [`Spill`] holds bytes whose size must be known before they are written
 //! (a tar entry's header comes first): in memory while small, then in an
-//! unnamed temporary file in the output's folder, which the system deletes
+//! unnamed temporary file in the system's temporary folder, which it deletes
 //! even if logscrub is killed. [`pump`] hands an entry of a reader that
 //! cannot cross threads (tar's) to the pipeline, which reads on a thread of
 //! its own.
