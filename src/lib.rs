@@ -50,7 +50,7 @@ pub mod token;
 
 use std::fs::File;
 use std::io::{IsTerminal, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use bundle::{Walker, plan};
@@ -102,14 +102,10 @@ pub fn run(config: &Config) -> Result<RunReport> {
     );
     let pipeline = Pipeline::new(Arc::clone(&redactor), pool, config.pipeline.clone());
     let learner = pipeline.filling(Arc::new(FirstPass::new(Arc::clone(&redactor))));
-    let spill_dir = match &config.target {
-        Target::File(p) => match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        },
-        Target::Folder(p) => p.clone(),
-        Target::Stdout | Target::Nothing => std::env::temp_dir(),
-    };
+    // Spills hold unredacted bytes (a zip nested in an archive, a first
+    // pass's findings): they go to the system's temporary folder, never
+    // beside the output, where a later `zip -r out/` could pick them up.
+    let spill_dir = std::env::temp_dir();
     let walker = Walker {
         redactor: &redactor,
         pipeline: &pipeline,

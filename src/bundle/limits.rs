@@ -71,17 +71,23 @@ impl Limits {
     }
 
     fn unpacked_error(&self) -> io::Error {
-        io::Error::other(format!(
-            "unpacks to more than {} (--max-unpacked); stopped as a possible zip bomb",
-            human_bytes(self.max_unpacked)
-        ))
+        super::own_error(
+            io::ErrorKind::Other,
+            format!(
+                "unpacks to more than {} (--max-unpacked); stopped as a possible zip bomb",
+                human_bytes(self.max_unpacked)
+            ),
+        )
     }
 
     fn ratio_error(&self) -> io::Error {
-        io::Error::other(format!(
-            "expands more than {} times its compressed size (--max-ratio); stopped as a possible zip bomb",
-            self.max_ratio
-        ))
+        super::own_error(
+            io::ErrorKind::Other,
+            format!(
+                "expands more than {} times its compressed size (--max-ratio); stopped as a possible zip bomb",
+                self.max_ratio
+            ),
+        )
     }
 }
 

@@ -31,6 +31,7 @@ pub mod names;
 pub mod out;
 pub mod plan;
 pub mod sniff;
+pub mod stdin;
 mod tar_zip;
 
 use std::io::{self, Cursor, Read, Write};
@@ -272,7 +273,7 @@ pub struct Walker<'a> {
     pub pipeline: &'a Pipeline<Redactor>,
     /// Policies and limits.
     pub opts: &'a Options,
-    /// Where temporary files go (the output's folder).
+    /// Where temporary files go (the system's temporary folder).
     pub spill_dir: PathBuf,
     /// Progress over the bytes read from disk, when shown.
     pub progress: Option<indicatif::ProgressBar>,
@@ -290,7 +291,33 @@ pub struct Walker<'a> {
     pub collect: Option<&'a std::sync::Mutex<LearnState>>,
 }
 
+/// The message of an I/O error that logscrub wrote itself and that holds
+/// no byte of the input. Archive libraries quote raw header bytes and entry
+/// names in theirs, so only these are shown; others become a message of
+/// our own that names the file and entry ([`own_error`], [`is_own`]).
+#[derive(Debug)]
+pub(crate) struct OwnMessage(String);
+
+impl std::fmt::Display for OwnMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OwnMessage {}
+
+/// An I/O error with a message of logscrub's own.
+pub(crate) fn own_error(kind: io::ErrorKind, msg: String) -> io::Error {
+    io::Error::new(kind, OwnMessage(msg))
+}
+
+/// True when `e` carries a message of logscrub's own.
+pub(crate) fn is_own(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|r| r.is::<OwnMessage>())
+}
+
 /// Says which layer a read error comes from ("damaged gzip data: ...").
+/// The decoders' own messages are fixed strings.
 pub(crate) struct Annotate<R> {
     inner: R,
     what: &'static str,
@@ -308,7 +335,7 @@ impl<R: Read> Read for Annotate<R> {
             if e.kind() == io::ErrorKind::Interrupted {
                 e
             } else {
-                io::Error::new(e.kind(), format!("{}: {e}", self.what))
+                own_error(e.kind(), format!("{}: {e}", self.what))
             }
         })
     }

@@ -7,7 +7,7 @@
 //!
 //! [`Spill`] holds bytes whose size must be known before they are written
 //! (a tar entry's header comes first): in memory while small, then in an
-//! unnamed temporary file in the output's folder, which the system deletes
+//! unnamed temporary file in the system's temporary folder, which it deletes
 //! even if logscrub is killed. [`pump`] hands an entry of a reader that
 //! cannot cross threads (tar's) to the pipeline, which reads on a thread of
 //! its own.
@@ -301,7 +301,7 @@ pub fn pump<T: Send>(
             let mut block = vec![0u8; 256 << 10];
             let msg = match src.read(&mut block) {
                 Ok(0) => match expected {
-                    Some(want) if copied < want => Err(io::Error::new(
+                    Some(want) if copied < want => Err(super::own_error(
                         io::ErrorKind::UnexpectedEof,
                         format!("truncated: the data ends {} bytes early", want - copied),
                     )),

@@ -28,7 +28,7 @@ use crate::config::{Input, Target};
 use crate::error::{Error, Result};
 use crate::redact::Redactor;
 use crate::redact::learn::LearnState;
-use crate::report::run::{Failure, FileRecord, InputRecord, LeftOut, Reason, RunReport};
+use crate::report::run::{Failure, InputRecord, LeftOut, Reason, RunReport};
 
 /// Inputs whose files add up to at least this many bytes show a progress bar
 /// (when stderr is a terminal).
@@ -123,29 +123,18 @@ impl Walker<'_> {
         let result = (|| -> Result<u64> {
             self.check_interrupt()?;
             match &job.src {
-                Src::Stdin => {
-                    let name = Path::new("-");
-                    let run = |w: &mut dyn Write, out_name: &Path| {
-                        let mut learned = LearnState::default();
-                        self.pipeline
-                            .run(Box::new(io::stdin()), name, w, out_name, &mut learned)
-                    };
-                    let (counts, written) = match &job.out {
-                        Some(p) => {
-                            let mut o = FileOut::new(p.clone());
-                            let counts = run(o.open()?, p)?;
-                            (counts, o.commit()?)
-                        }
-                        None => (run(&mut io::sink(), name)?, 0),
-                    };
-                    rec.files.push(FileRecord {
-                        path: job.at.display.clone(),
-                        encoding: "bytes",
-                        counts,
-                        name_redacted: false,
-                    });
-                    Ok(written)
-                }
+                Src::Stdin => match &job.out {
+                    Some(p) => {
+                        let mut o = FileOut::new(p.clone());
+                        let gzip = Kind::from_name(p.as_os_str().as_encoded_bytes()) == Kind::Gzip;
+                        self.stdin(&mut rec, &mut o, gzip)?;
+                        o.commit()
+                    }
+                    None => {
+                        self.stdin(&mut rec, &mut NullOut::new(), false)?;
+                        Ok(0)
+                    }
+                },
                 Src::File(p) => {
                     let f = File::open(p).map_err(|e| job.at.input_error(e))?;
                     let mut input = Counting::new(f, meter.clone(), self.progress.clone());
@@ -416,6 +405,27 @@ fn record(path: &str, kind: &'static str) -> InputRecord {
     }
 }
 
+/// Fails when the output folder `root`, or anything on the way from it to
+/// `path` (`path` included), is a symbolic link.
+fn refuse_links(root: &Path, path: &Path) -> Result<()> {
+    let mut at = root.to_path_buf();
+    let rest = path.strip_prefix(root).unwrap_or(Path::new(""));
+    for comp in std::iter::once(None).chain(rest.components().map(Some)) {
+        if let Some(c) = comp {
+            at.push(c);
+        }
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Output {
+                path: at,
+                source: io::Error::other(
+                    "is a symbolic link; logscrub writes no output through a link (remove it, or choose another output folder)",
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Redacts every input into `target` (a file, a folder, or nothing for
 /// `--check`), `threads` files at a time. Failures are in the report.
 pub fn run(
@@ -428,6 +438,12 @@ pub fn run(
     let mut plan = walker.plan(inputs, target);
     if let Target::Folder(o) = target {
         plan.dirs.insert(0, o.clone());
+        // Nothing is written through a link: one inside the output folder
+        // could point into an input and have it overwritten.
+        let files = plan.jobs.iter().filter_map(|j| j.out.as_deref());
+        for p in plan.dirs.iter().map(PathBuf::as_path).chain(files) {
+            refuse_links(o, p)?;
+        }
     }
     for d in &plan.dirs {
         if let Err(e) = std::fs::create_dir_all(d) {
@@ -529,17 +545,6 @@ pub fn run(
     Ok(report)
 }
 
-/// stdin as a file, when it is one (redirected from a regular file).
-fn seekable_stdin() -> Option<File> {
-    use std::os::fd::AsFd;
-    io::stdin()
-        .as_fd()
-        .try_clone_to_owned()
-        .ok()
-        .map(File::from)
-        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
-}
-
 /// Redacts the inputs one after the other to stdout. Folders and archives
 /// are refused before anything is written; the first error ends the run.
 pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
@@ -582,39 +587,7 @@ pub fn stream(walker: &Walker<'_>, inputs: &[Input]) -> Result<RunReport> {
     let mut rec = Records::default();
     for (i, o) in opened.into_iter().enumerate() {
         match o {
-            None => {
-                let counts = match seekable_stdin() {
-                    // `logscrub < app.log`: a file after all, read twice
-                    // when learning in `auto` mode.
-                    Some(mut f) => {
-                        if walker.learn == crate::config::LearnMode::Auto {
-                            crate::learn_first(walker.learner, &mut f, name, &walker.spill_dir)?
-                                .replay(walker.pipeline, &mut f, name, &mut lock, name)?
-                        } else {
-                            walker.pipeline.run_scoped(
-                                &mut f,
-                                name,
-                                &mut lock,
-                                name,
-                                &mut LearnState::default(),
-                            )?
-                        }
-                    }
-                    None => walker.pipeline.run(
-                        Box::new(io::stdin()),
-                        name,
-                        &mut lock,
-                        name,
-                        &mut LearnState::default(),
-                    )?,
-                };
-                rec.files.push(FileRecord {
-                    path: "-".into(),
-                    encoding: "bytes",
-                    counts,
-                    name_redacted: false,
-                });
-            }
+            None => walker.stdin(&mut rec, &mut WriterOut::new(&mut lock), false)?,
             Some((at, file)) => {
                 let budget = Budget::new(walker.opts.limits.max_unpacked);
                 let meter = Meter::default();

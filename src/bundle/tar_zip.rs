@@ -66,6 +66,63 @@ impl<W: WriteSeek + ?Sized> Out for ZipEntry<'_, '_, W> {
     }
 }
 
+/// What went wrong reading an archive, without quoting the library's
+/// message unless it is one of logscrub's own: the tar reader's messages
+/// hold raw header bytes and entry names.
+fn why(e: &io::Error) -> String {
+    if super::is_own(e) {
+        e.to_string()
+    } else if e.kind() == io::ErrorKind::UnexpectedEof {
+        "truncated".into()
+    } else {
+        "a header or its data cannot be read".into()
+    }
+}
+
+/// A tar entry whose read errors are logscrub's own messages ([`why`]).
+struct Sanitized<R>(R);
+
+impl<R: Read> Read for Sanitized<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            if super::is_own(&e) || e.kind() == io::ErrorKind::Interrupted {
+                e
+            } else {
+                let msg = if e.kind() == io::ErrorKind::UnexpectedEof {
+                    "truncated"
+                } else {
+                    "the entry's data cannot be read"
+                };
+                super::own_error(e.kind(), msg.into())
+            }
+        })
+    }
+}
+
+/// Counts the records of the central directory that starts at `start`:
+/// every entry the archive lists, whatever the end record declares.
+fn central_records(input: &mut dyn ReadSeek, start: u64) -> io::Result<u64> {
+    input.seek(io::SeekFrom::Start(start))?;
+    let mut r = io::BufReader::with_capacity(64 << 10, input);
+    let mut header = [0u8; 46];
+    let mut n = 0;
+    loop {
+        match r.read_exact(&mut header[..4]) {
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            r => r?,
+        }
+        if header[..4] != *b"PK\x01\x02" {
+            break;
+        }
+        r.read_exact(&mut header[4..])?;
+        let len = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        // File name, extra field and comment follow the fixed part.
+        r.seek_relative(len(28) + len(30) + len(32))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Refuses a second entry with the same redacted name.
 fn unique(seen: &mut HashSet<Vec<u8>>, at: &At, red: &[u8]) -> Result<()> {
     if seen.insert(red.to_vec()) {
@@ -111,8 +168,20 @@ impl Walker<'_> {
         input
             .seek(io::SeekFrom::Start(0))
             .map_err(|e| at.input_error(e))?;
-        let mut archive = ZipArchive::new(input)
-            .map_err(|e| at.error(format!("not a readable zip archive: {e}")))?;
+        let unreadable = |e| at.error(format!("not a readable zip archive: {e}"));
+        let archive = ZipArchive::new(input).map_err(unreadable)?;
+        let (start, names) = (archive.central_directory_start(), archive.len());
+        let input = archive.into_inner();
+        let listed = central_records(input, start).map_err(|e| at.input_error(e))?;
+        if listed != names as u64 {
+            // The zip library keeps one entry per name; `unzip` shows every
+            // record. Entries that one reader sees and another does not
+            // must not pass as redacted.
+            return Err(at.error(format!(
+                "the central directory lists {listed} entries but only {names} can be read by name: two entries share a name, or the end record hides some; not redacted"
+            )));
+        }
+        let mut archive = ZipArchive::new(input).map_err(unreadable)?;
         if self.opts.check {
             let mut z: ZipOut<'_, std::fs::File> = ZipOut {
                 writer: None,
@@ -253,19 +322,24 @@ impl Walker<'_> {
         let mut files = HashSet::new();
         let mut dirs = HashSet::new();
         let damaged = |i: usize, e: io::Error| {
-            at.error(format!("damaged tar archive at entry {}: {}", i + 1, e))
+            at.error(format!(
+                "damaged tar archive at entry {}: {}",
+                i + 1,
+                why(&e)
+            ))
         };
         let entries = archive.entries().map_err(|e| damaged(0, e))?;
         for (i, entry) in entries.enumerate() {
-            let mut entry = entry.map_err(|e| damaged(i, e))?;
-            let raw = entry.path_bytes().into_owned();
-            let kind_of_entry = entry.header().entry_type();
+            let mut entry = Sanitized(entry.map_err(|e| damaged(i, e))?);
+            let entry = &mut entry;
+            let raw = entry.0.path_bytes().into_owned();
+            let kind_of_entry = entry.0.header().entry_type();
             let is_dir = kind_of_entry.is_dir();
             let Some((child, red_path)) = place(&mut names, at, i, &raw, is_dir)? else {
                 continue;
             };
-            let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
-            let mtime = entry.header().mtime().unwrap_or(0);
+            let mode = entry.0.header().mode().unwrap_or(0o644) & 0o7777;
+            let mtime = entry.0.header().mtime().unwrap_or(0);
             let header = |kind: tar::EntryType, size: u64| {
                 let mut h = tar::Header::new_gnu();
                 h.set_entry_type(kind);
@@ -305,11 +379,11 @@ impl Walker<'_> {
                 continue;
             }
             unique(&mut files, &child, &red_path)?;
-            let size = entry.size();
+            let size = entry.0.size();
             let check = self.opts.check;
             // tar's entries cannot cross threads and the pipeline reads on
             // a thread of its own: this thread copies the entry over.
-            let (result, done) = out::pump(&mut entry, Some(size), |pipe| {
+            let (result, done) = out::pump(entry, Some(size), |pipe| {
                 let mut eo = if check {
                     EntryOut::Null(NullOut::new())
                 } else {
@@ -326,6 +400,30 @@ impl Walker<'_> {
                 let data = so.spill.reader().map_err(|e| child.output_error(e))?;
                 b.append_data(&mut h, bytes_path(&red_path), data)
                     .map_err(|e| child.output_error(e))?;
+            }
+        }
+        // The reader stops at the first end-of-archive block: what follows
+        // must be zero padding, read to its end, so that a compressed
+        // layer's trailer (gzip's CRC and length) is checked and no entry
+        // hides behind the end.
+        let rest = archive.into_inner();
+        let mut block = vec![0u8; 64 << 10];
+        loop {
+            let n = match rest.read(&mut block) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(at.error(format!(
+                        "damaged data after the last tar entry: {}",
+                        why(&e)
+                    )));
+                }
+            };
+            if block[..n].iter().any(|&c| c != 0) {
+                return Err(at.error(
+                    "data after the end of the tar archive that is not zero padding; another reader could see more entries there",
+                ));
             }
         }
         if let Some(b) = builder {

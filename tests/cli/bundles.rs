@@ -57,27 +57,29 @@ fn hprof() -> Vec<u8> {
     v
 }
 
-fn gz(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gz(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(data).unwrap();
     e.finish().unwrap()
 }
 
-fn gunzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gunzip(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     MultiGzDecoder::new(data).read_to_end(&mut out).unwrap();
     out
 }
 
 /// Builds a zip in memory; `f` adds the entries.
-fn zip_with(f: impl FnOnce(&mut zip::ZipWriter<Cursor<Vec<u8>>>, SimpleFileOptions)) -> Vec<u8> {
+pub(crate) fn zip_with(
+    f: impl FnOnce(&mut zip::ZipWriter<Cursor<Vec<u8>>>, SimpleFileOptions),
+) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     f(&mut z, SimpleFileOptions::default());
     z.finish().unwrap().into_inner()
 }
 
 /// A zip of `(name, data)` files.
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     zip_with(|z, o| {
         for (name, data) in entries {
             z.start_file(*name, o).unwrap();
@@ -88,7 +90,7 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// The entries of a zip file: name and content, in order (folders have
 /// empty content and a name ending in `/`).
-fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut a = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     (0..a.len())
         .map(|i| {
@@ -101,7 +103,7 @@ fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A tar of `(name, data)` files.
-fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for (name, data) in entries {
         let mut h = tar::Header::new_gnu();
@@ -113,7 +115,7 @@ fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// The entries of a tar: name, content, owner name.
-fn untar(data: &[u8]) -> Vec<(String, Vec<u8>, String)> {
+pub(crate) fn untar(data: &[u8]) -> Vec<(String, Vec<u8>, String)> {
     let mut a = tar::Archive::new(data);
     a.entries()
         .unwrap()
@@ -149,7 +151,7 @@ fn tree(dir: &Path) -> Vec<String> {
 }
 
 /// Asserts that no planted value is in `bytes` (named `what`).
-fn assert_clean(what: &str, bytes: &[u8]) {
+pub(crate) fn assert_clean(what: &str, bytes: &[u8]) {
     for v in PLANTED {
         assert!(
             !contains(bytes, v.as_bytes()),
@@ -189,7 +191,7 @@ fn fails_cleanly(flags: &[&str], input: &Path, out: &Path, want: &str) -> String
     err
 }
 
-fn stderr(o: &std::process::Output) -> String {
+pub(crate) fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -1330,6 +1332,8 @@ fn ctrl_c_exits_130_and_leaves_no_partial_file() {
     };
     let child = Command::new(bin)
         .env("LOGSCRUB_KEY", KEY)
+        // No first pass: the output file is opened at once.
+        .args(["--learn", "stream"])
         .arg("-o")
         .arg(out.join("big.log"))
         .arg(&input)

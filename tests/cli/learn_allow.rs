@@ -171,9 +171,21 @@ fn a_value_found_in_one_file_is_gone_from_every_file() {
     let dir = tmpdir();
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    write(&input, "a.log", "reviewers [zkowalczyk, hnguyen7] opened by zkowalczyk\n");
-    write(&input, "b.log", "x\nuser=zkowalczyk logged in as hnguyen7? no: user=hnguyen7\n");
-    write(&input, "c.log", "refs/heads/zkowalczyk/fix zkowalczyk's page ~hnguyen7\n");
+    write(
+        &input,
+        "a.log",
+        "reviewers [zkowalczyk, hnguyen7] opened by zkowalczyk\n",
+    );
+    write(
+        &input,
+        "b.log",
+        "x\nuser=zkowalczyk logged in as hnguyen7? no: user=hnguyen7\n",
+    );
+    write(
+        &input,
+        "c.log",
+        "refs/heads/zkowalczyk/fix zkowalczyk's page ~hnguyen7\n",
+    );
     for (mode, leaks) in [("auto", false), ("off", true)] {
         let out = dir.path().join(format!("out-{mode}"));
         let run = logscrub()
@@ -206,13 +218,21 @@ fn a_value_found_in_one_file_is_gone_from_every_file() {
 #[test]
 fn a_pipe_learns_from_the_whole_line_that_reveals_a_value() {
     let out = logscrub()
-        .write_stdin("early vkrasnova7\nopened by vkrasnova7 for user=vkrasnova7\nlater vkrasnova7\n")
+        .write_stdin(
+            "early vkrasnova7\nopened by vkrasnova7 for user=vkrasnova7\nlater vkrasnova7\n",
+        )
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "early vkrasnova7", "a pipe cannot take back line 1");
-    assert!(!lines[1].contains("vkrasnova7") && !lines[2].contains("vkrasnova7"), "{text}");
+    assert_eq!(
+        lines[0], "early vkrasnova7",
+        "a pipe cannot take back line 1"
+    );
+    assert!(
+        !lines[1].contains("vkrasnova7") && !lines[2].contains("vkrasnova7"),
+        "{text}"
+    );
 }
 
 /// Ordinary words, service accounts and code identifiers are not learned
@@ -224,5 +244,8 @@ fn words_and_service_accounts_are_not_learned() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.ends_with("the admin server of jenkins restarted\n"), "{text}");
+    assert!(
+        text.ends_with("the admin server of jenkins restarted\n"),
+        "{text}"
+    );
 }

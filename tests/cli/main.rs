@@ -5,6 +5,7 @@
 
 mod basics;
 mod bundles;
+mod fail_closed;
 mod golden;
 mod hostile;
 mod keys;
