@@ -506,11 +506,13 @@ fn reference(v: &[u8]) -> bool {
     if v.len() > 2 && (v.starts_with(b"+ ") || v.starts_with(b"+new ")) {
         return true;
     }
-    // `/run/secrets/db_password`: a file path, two or more segments.
+    // `/run/secrets/db_password`: a file path, two or more segments in lower
+    // case (base64 such as `/FZQw.../BYFU...` is no path).
     if v.first() == Some(&b'/')
         && v[1..].contains(&b'/')
-        && v.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'-' | b'@'))
+        && v.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'/' | b'.' | b'_' | b'-')
+        })
     {
         return true;
     }
@@ -883,6 +885,7 @@ mod tests {
             "Summer(2024)",
             "$monkey",
             "your_dog",
+            "/FZQwfvNltw4sZnayvYnmDpeWc/BYFUGtsCLwSZ5gVdP",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }
@@ -904,6 +907,7 @@ mod tests {
             "Token{a64f992",
             "id:263466287238",
             "YOUR_API_KEY",
+            "/run/secrets/db_password",
             "/",
             "|",
         ] {
