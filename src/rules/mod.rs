@@ -158,11 +158,16 @@ pub enum Validator {
     /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
     /// not a number, not a token.
     UserName,
+    /// A value that runs to the end of a properties, ini or YAML line: no
+    /// space inside, or a key and separator that are not a shell
+    /// assignment's (`ldap.password = a b`, `password: a b`, but not
+    /// `PGPASSWORD=x psql -h db`).
+    PropertiesValue,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -191,6 +196,7 @@ impl Validator {
             "phone" => no_arg(Validator::Phone),
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
+            "properties-value" => no_arg(Validator::PropertiesValue),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg
