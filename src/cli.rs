@@ -26,7 +26,7 @@ Examples:
 /// through byte for byte, and each input line stays one output line.
 ///
 /// With no INPUT (or `-`), logscrub reads stdin and writes stdout, as a pipe
-/// filter.
+/// filter; a terminal on stdin is read too (paste, then Ctrl-D).
 #[derive(Debug, Parser)]
 #[command(
     name = "logscrub",
@@ -40,11 +40,12 @@ pub struct Cli {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the redacted copy to PATH instead of stdout.
+    /// Write the redacted copy to PATH instead of stdout (`-` is stdout).
     ///
     /// For one file, PATH is a file of the same kind (`-o redacted.zip
-    /// support.zip`; a .gz stays a .gz). For a folder or several inputs,
-    /// PATH is a folder that gets the same tree. Every file appears only when
+    /// support.zip`; a .gz stays a .gz). For a folder, PATH is a folder that
+    /// gets the same tree. Several inputs go into the folder PATH, which must
+    /// be written with a trailing `/` or exist. Every file appears only when
     /// complete; on error nothing of it is left behind. PATH may not be an
     /// input or inside an input folder.
     #[arg(short, long, value_name = "PATH")]

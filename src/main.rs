@@ -71,6 +71,10 @@ impl Paint {
     fn warning(&self) -> String {
         self.prefix(anstyle::AnsiColor::Yellow)
     }
+
+    fn note(&self) -> String {
+        self.prefix(anstyle::AnsiColor::Cyan)
+    }
 }
 
 fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
@@ -116,10 +120,13 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
             let mut config = Config::from_cli(cli)?;
             let interrupted = interrupt_flag();
             config.set_interrupt(Arc::clone(&interrupted));
-            if logscrub::reads_terminal(&config) {
-                return Err(Error::Usage(
-                    "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
-                ));
+            // A terminal on stdin is read, so a stack trace can be pasted;
+            // one line says so, in case logscrub was started by mistake.
+            if logscrub::reads_terminal(&config) && !config.quiet {
+                eprintln!(
+                    "{} reading stdin (a terminal); Ctrl-D ends, Ctrl-C stops; see --help for files",
+                    paint.note()
+                );
             }
             let report = logscrub::run(&config)?;
             if interrupted.load(Ordering::SeqCst) {

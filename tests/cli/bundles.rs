@@ -505,7 +505,7 @@ fn inputs_with_the_same_name_keep_the_parent_folders_that_tell_them_apart() {
     let j = write(dir.path(), "home/jdoe/app.log", "c 10.20.30.42\n");
     let k = write(dir.path(), "home/asmith/app.log", "d 10.20.30.43\n");
     let other = write(dir.path(), "other.log", "e\n");
-    let out = dir.path().join("out");
+    let out = dir.path().join("out/");
     expect!(0, "", "-o", &out, &n1, &n2, &j, &k, &other);
     let mut files = Vec::new();
     for top in ls(&out) {
@@ -548,7 +548,7 @@ fn several_inputs_go_into_an_output_folder_under_their_redacted_names() {
         "in/support.zip",
         zip_of(&[("x.log", b"c 10.20.30.40\n")]),
     );
-    let out = dir.path().join("out");
+    let out = dir.path().join("out/");
     expect!(0, "", "-o", &out, &a, &b, &c);
     let names = ls(&out);
     assert_eq!(names.len(), 3, "{names:?}");
@@ -1207,7 +1207,7 @@ fn one_failing_file_does_not_stop_the_others() {
         3,
         "nope.log",
         "-o",
-        dir.path().join("out2"),
+        dir.path().join("out2/"),
         src.join("ok-0.log"),
         dir.path().join("nope.log")
     );
