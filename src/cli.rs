@@ -289,6 +289,33 @@ pub enum RulesCommand {
     },
 }
 
+/// The manual page's sections that clap does not make: EXIT STATUS and
+/// ENVIRONMENT, in roff, appended to the page of `logscrub`.
+pub const MAN_EXTRA: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success; with \fB\-\-check\fR, nothing to redact. Also when stdout is closed early (a broken pipe).
+.TP
+\fB1\fR
+\fB\-\-check\fR found something that would be redacted.
+.TP
+\fB2\fR
+Usage or configuration error: a bad flag, rule file or key; a failed \fBrules check\fR.
+.TP
+\fB3\fR
+An input could not be read or redacted, or an output not written; nothing partial of it was kept.
+.TP
+\fB130\fR
+Interrupted (Ctrl\-C); temporary output files are removed.
+.SH ENVIRONMENT
+.TP
+\fBLOGSCRUB_KEY\fR
+Pseudonym key material (at least 16 bytes), used when \fB\-\-key\-file\fR is not given: the same key gives the same tokens in every run.
+.TP
+\fBNO_COLOR\fR
+When set and not empty, \fB\-\-color auto\fR does not colour messages (https://no\-color.org).
+"#;
+
 /// Parses `4096`, `64K`, `1MiB`, `16M`, `2G`.
 pub fn parse_bytes(s: &str) -> Result<usize, String> {
     let t = s.trim();

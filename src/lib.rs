@@ -120,7 +120,9 @@ pub fn run(config: &Config) -> Result<RunReport> {
         learner: &learner,
     };
     let mut report = match &config.target {
-        Target::Stdout => plan::stream(&walker, &config.inputs)?,
+        Target::Stdout => {
+            plan::stream(&walker, &config.inputs).map_err(|e| e.at_output(Path::new("stdout")))?
+        }
         target => plan::run(
             &walker,
             &config.inputs,

@@ -1,7 +1,5 @@
 //! Inputs, outputs, exit codes.
 
-use std::path::PathBuf;
-
 use crate::util::*;
 
 const LOG: &str = "2024-01-01 INFO login from 10.1.2.3 by jane@corp.com\n\
@@ -291,6 +289,16 @@ fn man_page_and_completions_come_from_the_cli_definition() {
         assert!(pages.contains(&page.to_string()), "{pages:?}");
     }
     assert!(man.contains(r"logscrub\-rules(1)"), "{man}");
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        "LOGSCRUB_KEY",
+        "NO_COLOR",
+    ] {
+        assert!(man.contains(section), "{section} missing:\n{man}");
+        let page = std::fs::read_to_string(dir.path().join("logscrub.1")).unwrap();
+        assert!(page.contains(section), "{section} missing in logscrub.1");
+    }
     for shell in ["bash", "zsh", "fish"] {
         let out = logscrub().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
@@ -426,10 +434,7 @@ fn a_terminal_on_stdin_is_read_with_a_hint() {
     if !has_script {
         return;
     }
-    let bin = match std::env::var_os("LOGSCRUB_TEST_PROGRAM") {
-        Some(p) => PathBuf::from(p),
-        None => assert_cmd::cargo::cargo_bin("logscrub"),
-    };
+    let bin = program();
     // `script` runs logscrub on a terminal, types stdin into it and ends
     // with Ctrl-D when stdin closes; its output is the terminal's. The line
     // is typed once the hint is out, so that its echo cannot run into the
@@ -472,4 +477,46 @@ fn a_terminal_on_stdin_is_read_with_a_hint() {
     let text = String::from_utf8_lossy(&seen);
     assert!(status.success(), "{text}");
     assert!(text.contains("login from <IPV4-"), "{text}");
+}
+
+#[test]
+fn usage_errors_carry_the_prefix() {
+    let o = logscrub().arg("--no-such-flag").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("logscrub: unexpected argument '--no-such-flag'"),
+        "{err}"
+    );
+    assert!(err.contains("Usage: logscrub"), "{err}");
+}
+
+/// A write error names what could not be written, not the input.
+#[cfg(target_os = "linux")]
+#[test]
+fn write_errors_name_the_output() {
+    let dir = tmpdir();
+    let input = write(dir.path(), "x.log", "a 10.0.0.1\n");
+    let o = logscrub()
+        .args(["-o", "/dev/full"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("logscrub: /dev/full: cannot write"),
+        "{err}"
+    );
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let bin = program();
+    let o = std::process::Command::new(bin)
+        .env("LOGSCRUB_KEY", KEY)
+        .arg(&input)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.starts_with("logscrub: stdout: cannot write"), "{err}");
 }

@@ -1327,10 +1327,7 @@ fn ctrl_c_exits_130_and_leaves_no_partial_file() {
     assert!(mkfifo.success());
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let bin = match std::env::var_os("LOGSCRUB_TEST_PROGRAM") {
-        Some(p) => PathBuf::from(p),
-        None => assert_cmd::cargo::cargo_bin("logscrub"),
-    };
+    let bin = program();
     let mut child = Command::new(bin)
         .env("LOGSCRUB_KEY", KEY)
         .arg("-o")

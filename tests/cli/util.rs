@@ -19,6 +19,15 @@ pub fn logscrub() -> Command {
     cmd
 }
 
+/// The path of the logscrub binary under test (`LOGSCRUB_TEST_PROGRAM` or
+/// this build's), for tests that need a plain `std::process::Command`.
+pub fn program() -> PathBuf {
+    match std::env::var_os("LOGSCRUB_TEST_PROGRAM") {
+        Some(p) => PathBuf::from(p),
+        None => assert_cmd::cargo::cargo_bin("logscrub"),
+    }
+}
+
 /// A temporary folder that is deleted when dropped.
 pub fn tmpdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
