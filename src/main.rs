@@ -65,7 +65,7 @@ fn main() -> ExitCode {
 }
 
 /// How logscrub's own messages look on stderr (`--color`): the `logscrub:`
-/// prefix is red for errors and yellow for warnings. Redacted data on
+/// prefix is red for errors and cyan for notes. Redacted data on
 /// stdout is never coloured.
 struct Paint {
     on: bool,
@@ -89,10 +89,6 @@ impl Paint {
 
     fn error(&self) -> String {
         self.prefix(anstyle::AnsiColor::Red)
-    }
-
-    fn warning(&self) -> String {
-        self.prefix(anstyle::AnsiColor::Yellow)
     }
 
     fn note(&self) -> String {
@@ -185,19 +181,23 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 /// Tells what happened on stderr and picks the exit code: 3 if anything
-/// failed, else 1 if `--check` found something, else 0.
+/// failed (or a file was left out of stdout), else 1 if `--check` found
+/// something, else 0.
 fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     let mut err = std::io::stderr().lock();
     for f in &report.errors {
         let _ = writeln!(err, "{} {}", paint.error(), f.message);
     }
+    // On stdout a file left out is missing from the one stream the user
+    // gets, which looks like success: it is an error (exit 3).
+    let left_out_of_stdout = config.target == Target::Stdout && !report.left_out.is_empty();
     if config.target == Target::Stdout {
         // No summary around a pipe's data; but a file left out is said.
         for l in &report.left_out {
             let _ = writeln!(
                 err,
-                "{} {}: left out ({}: {}); --binary scan redacts it as bytes",
-                paint.warning(),
+                "{} {}: left out of stdout ({}: {}); --binary scan redacts it as bytes",
+                paint.error(),
                 l.path,
                 l.reason.key(),
                 l.reason.detail()
@@ -206,7 +206,7 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     } else if !config.quiet {
         let _ = write!(err, "{}", report.summary(10));
     }
-    if !report.errors.is_empty() {
+    if !report.errors.is_empty() || left_out_of_stdout {
         exit::INPUT
     } else if config.check && report.has_findings() {
         exit::FINDINGS

@@ -776,12 +776,13 @@ fn binary_files_are_left_out_by_default_and_never_copied_through() {
     }
     assert!(entries[1].1.starts_with(b"x\x00 <IPV4-"));
 
-    // A binary file given alone to stdout is left out with a warning.
+    // A binary file given to stdout is left out, and that is an error:
+    // empty output with exit 0 would look like a clean log.
     let bin = write(dir.path(), "core.bin", b"\x00\x01 10.20.30.40");
-    let o = expect!(0, "", &bin);
+    let o = expect!(3, "", &bin);
     assert!(o.stdout.is_empty());
     assert!(
-        stderr(&o).contains("core.bin: left out (binary: NUL bytes)"),
+        stderr(&o).contains("logscrub: core.bin: left out of stdout (binary: NUL bytes)"),
         "{}",
         stderr(&o)
     );
