@@ -26,7 +26,7 @@ Examples:
 /// through byte for byte, and each input line stays one output line.
 ///
 /// With no INPUT (or `-`), logscrub reads stdin and writes stdout, as a pipe
-/// filter.
+/// filter; a terminal on stdin is read too (paste, then Ctrl-D).
 #[derive(Debug, Parser)]
 #[command(
     name = "logscrub",
@@ -40,11 +40,12 @@ pub struct Cli {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the redacted copy to PATH instead of stdout.
+    /// Write the redacted copy to PATH instead of stdout (`-` is stdout).
     ///
     /// For one file, PATH is a file of the same kind (`-o redacted.zip
-    /// support.zip`; a .gz stays a .gz). For a folder or several inputs,
-    /// PATH is a folder that gets the same tree. Every file appears only when
+    /// support.zip`; a .gz stays a .gz). For a folder, PATH is a folder that
+    /// gets the same tree. Several inputs go into the folder PATH, which must
+    /// be written with a trailing `/` or exist. Every file appears only when
     /// complete; on error nothing of it is left behind. PATH may not be an
     /// input or inside an input folder.
     #[arg(short, long, value_name = "PATH")]
@@ -287,6 +288,33 @@ pub enum RulesCommand {
         paths: Vec<PathBuf>,
     },
 }
+
+/// The manual page's sections that clap does not make: EXIT STATUS and
+/// ENVIRONMENT, in roff, appended to the page of `logscrub`.
+pub const MAN_EXTRA: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success; with \fB\-\-check\fR, nothing to redact. Also when stdout is closed early (a broken pipe).
+.TP
+\fB1\fR
+\fB\-\-check\fR found something that would be redacted.
+.TP
+\fB2\fR
+Usage or configuration error: a bad flag, rule file or key; a failed \fBrules check\fR.
+.TP
+\fB3\fR
+An input could not be read or redacted, or an output not written; nothing partial of it was kept.
+.TP
+\fB130\fR
+Interrupted (Ctrl\-C); temporary output files are removed.
+.SH ENVIRONMENT
+.TP
+\fBLOGSCRUB_KEY\fR
+Pseudonym key material (at least 16 bytes), used when \fB\-\-key\-file\fR is not given: the same key gives the same tokens in every run.
+.TP
+\fBNO_COLOR\fR
+When set and not empty, \fB\-\-color auto\fR does not colour messages (https://no\-color.org).
+"#;
 
 /// Parses `4096`, `64K`, `1MiB`, `16M`, `2G`.
 pub fn parse_bytes(s: &str) -> Result<usize, String> {

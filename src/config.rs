@@ -136,7 +136,10 @@ impl Config {
         };
         Ok(Config {
             inputs,
-            output: cli.output.clone(),
+            output: match &target {
+                Target::File(p) | Target::Folder(p) => Some(p.clone()),
+                Target::Stdout | Target::Nothing => None,
+            },
             threads,
             rules: LoadOptions {
                 no_defaults: cli.no_default_rules,
@@ -195,18 +198,24 @@ fn resolve_target(cli: &Cli, inputs: &[Input]) -> Result<Target> {
             Target::Stdout
         });
     };
+    // `-o -` is stdout, as in most tools that take an output path.
     if out.as_os_str() == "-" {
-        return Err(Error::Usage("-o -: leave out -o to write to stdout".into()));
+        return Ok(Target::Stdout);
     }
+    let folder_named = out.is_dir() || out.as_os_str().as_encoded_bytes().ends_with(b"/");
     if inputs.len() > 1 {
         if inputs.contains(&Input::Stdin) {
             return Err(Error::Usage(
                 "stdin (`-`) cannot go into an output folder; redact it on its own".into(),
             ));
         }
-        if out.exists() && !out.is_dir() {
+        // `-o both.log a.log b.log` could mean a folder or the two
+        // concatenated; guessing either is a surprise, so a folder must be
+        // said to be one.
+        if !folder_named {
             return Err(Error::Usage(format!(
-                "output {} is a file; several inputs need an output folder",
+                "output {0}: several inputs go into a folder; write it as {0}/ (or create it first), \
+                 or leave out -o to concatenate them on stdout",
                 out.display()
             )));
         }
@@ -223,7 +232,7 @@ fn resolve_target(cli: &Cli, inputs: &[Input]) -> Result<Target> {
         }
         return Ok(Target::Folder(out.clone()));
     }
-    if out.is_dir() || out.as_os_str().as_encoded_bytes().ends_with(b"/") {
+    if folder_named {
         return Err(Error::Usage(format!(
             "output {} is a folder; one input file needs an output file name",
             out.display()

@@ -145,6 +145,18 @@ impl Error {
         }
     }
 
+    /// This error, with a write error naming `output` (what could not be
+    /// written) rather than the input that was being redacted into it.
+    pub fn at_output(self, output: &std::path::Path) -> Error {
+        match self {
+            Error::Output { source, .. } => Error::Output {
+                path: output.to_path_buf(),
+                source,
+            },
+            other => other,
+        }
+    }
+
     /// True when this error is a closed stdout (`logscrub big.log | head`),
     /// which ends the run quietly with success.
     pub fn is_broken_pipe(&self) -> bool {

@@ -119,7 +119,9 @@ pub fn run(config: &Config) -> Result<RunReport> {
         collect: None,
     };
     let mut report = match &config.target {
-        Target::Stdout => plan::stream(&walker, &config.inputs)?,
+        Target::Stdout => {
+            plan::stream(&walker, &config.inputs).map_err(|e| e.at_output(Path::new("stdout")))?
+        }
         target => plan::run(
             &walker,
             &config.inputs,
@@ -170,8 +172,8 @@ fn write_whole(mut file: AtomicFile, bytes: &[u8]) -> Result<()> {
     file.commit()
 }
 
-/// True when the run would read an interactive terminal: then logscrub
-/// prints a usage hint instead of waiting for typed input.
+/// True when the run reads an interactive terminal: then logscrub says on
+/// stderr that it is reading stdin and how to end it.
 pub fn reads_terminal(config: &Config) -> bool {
     config.inputs.contains(&Input::Stdin) && std::io::stdin().is_terminal()
 }

@@ -24,10 +24,33 @@ fn main() -> ExitCode {
         eprintln!("logscrub: internal error{at}; please report it");
     }));
     let color = ColorWhen::from_args(std::env::args_os()).unwrap_or(ColorWhen::Auto);
-    let matches = Cli::command().color(color.to_clap()).get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
+    let parsed = Cli::command()
+        .color(color.to_clap())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) => {
+            // Usage errors carry the prefix of every logscrub message.
+            let paint = Paint::new(color);
+            let text = if paint.on {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            // clap's own `error:` (styled or not) gives way to the prefix.
+            let text = match text.find("error:") {
+                Some(i) if i < 16 => {
+                    let rest = &text[i + "error:".len()..];
+                    let rest = rest.strip_prefix("\x1b[0m").unwrap_or(rest);
+                    rest.strip_prefix(' ').unwrap_or(rest)
+                }
+                _ => &text,
+            };
+            eprint!("{} {text}", paint.error());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
     };
     let paint = Paint::new(cli.color);
     let code = match run(&cli, &paint) {
@@ -42,7 +65,7 @@ fn main() -> ExitCode {
 }
 
 /// How logscrub's own messages look on stderr (`--color`): the `logscrub:`
-/// prefix is red for errors and yellow for warnings. Redacted data on
+/// prefix is red for errors and cyan for notes. Redacted data on
 /// stdout is never coloured.
 struct Paint {
     on: bool,
@@ -68,8 +91,8 @@ impl Paint {
         self.prefix(anstyle::AnsiColor::Red)
     }
 
-    fn warning(&self) -> String {
-        self.prefix(anstyle::AnsiColor::Yellow)
+    fn note(&self) -> String {
+        self.prefix(anstyle::AnsiColor::Cyan)
     }
 }
 
@@ -89,23 +112,31 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
         ));
     }
     match &cli.command {
-        Some(Command::Rules(cmd)) => rules(cli, cmd),
+        Some(Command::Rules(cmd)) => rules(cli, cmd, paint),
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(*shell, &mut Cli::command(), "logscrub", &mut out);
             Ok(exit::OK)
         }
         Some(Command::Man { dir: Some(dir) }) => {
-            clap_mangen::generate_to(Cli::command(), dir).map_err(|e| Error::Output {
-                path: dir.clone(),
-                source: e,
-            })?;
+            let page = dir.join("logscrub.1");
+            let out_err = |path: &std::path::Path| {
+                let path = path.to_path_buf();
+                move |e| Error::Output { path, source: e }
+            };
+            clap_mangen::generate_to(Cli::command(), dir).map_err(out_err(dir))?;
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&page)
+                .and_then(|mut f| f.write_all(logscrub::cli::MAN_EXTRA.as_bytes()))
+                .map_err(out_err(&page))?;
             Ok(exit::OK)
         }
         Some(Command::Man { dir: None }) => {
             let mut out = std::io::stdout().lock();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
+                .and_then(|()| out.write_all(logscrub::cli::MAN_EXTRA.as_bytes()))
                 .map_err(|e| Error::Output {
                     path: "-".into(),
                     source: e,
@@ -116,10 +147,13 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
             let mut config = Config::from_cli(cli)?;
             let interrupted = interrupt_flag();
             config.set_interrupt(Arc::clone(&interrupted));
-            if logscrub::reads_terminal(&config) {
-                return Err(Error::Usage(
-                    "no input: give a file, or pipe a log in (e.g. `logscrub app.log`, `cat app.log | logscrub`); see --help".into(),
-                ));
+            // A terminal on stdin is read, so a stack trace can be pasted;
+            // one line says so, in case logscrub was started by mistake.
+            if logscrub::reads_terminal(&config) && !config.quiet {
+                eprintln!(
+                    "{} reading stdin (a terminal); Ctrl-D ends, Ctrl-C stops; see --help for files",
+                    paint.note()
+                );
             }
             let report = logscrub::run(&config)?;
             if interrupted.load(Ordering::SeqCst) {
@@ -147,19 +181,23 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 /// Tells what happened on stderr and picks the exit code: 3 if anything
-/// failed, else 1 if `--check` found something, else 0.
+/// failed (or a file was left out of stdout), else 1 if `--check` found
+/// something, else 0.
 fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     let mut err = std::io::stderr().lock();
     for f in &report.errors {
         let _ = writeln!(err, "{} {}", paint.error(), f.message);
     }
+    // On stdout a file left out is missing from the one stream the user
+    // gets, which looks like success: it is an error (exit 3).
+    let left_out_of_stdout = config.target == Target::Stdout && !report.left_out.is_empty();
     if config.target == Target::Stdout {
         // No summary around a pipe's data; but a file left out is said.
         for l in &report.left_out {
             let _ = writeln!(
                 err,
-                "{} {}: left out ({}: {}); --binary scan redacts it as bytes",
-                paint.warning(),
+                "{} {}: left out of stdout ({}: {}); --binary scan redacts it as bytes",
+                paint.error(),
                 l.path,
                 l.reason.key(),
                 l.reason.detail()
@@ -168,7 +206,7 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     } else if !config.quiet {
         let _ = write!(err, "{}", report.summary(10));
     }
-    if !report.errors.is_empty() {
+    if !report.errors.is_empty() || left_out_of_stdout {
         exit::INPUT
     } else if config.check && report.has_findings() {
         exit::FINDINGS
@@ -177,7 +215,7 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     }
 }
 
-fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
+fn rules(cli: &Cli, cmd: &RulesCommand, paint: &Paint) -> Result<i32> {
     let mut opts = LoadOptions {
         no_defaults: cli.no_default_rules,
         paths: cli.rules.clone(),
@@ -202,17 +240,34 @@ fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
         }
         RulesCommand::Check { .. } => {
             let failures = check::check(&set)?;
-            let examples: usize = set
-                .rules()
-                .iter()
-                .map(|r| r.examples.len() + r.negative_examples.len())
-                .sum();
+            // Counted apart: the files given and the built-in rules, so that
+            // `rules check my.toml` says how many of its own rules it ran.
+            let builtin = |r: &&logscrub::rules::Rule| r.source.starts_with("<embedded>");
+            let tally = |rules: Vec<&logscrub::rules::Rule>| {
+                let examples: usize = rules
+                    .iter()
+                    .map(|r| r.examples.len() + r.negative_examples.len())
+                    .sum();
+                (rules.len(), examples)
+            };
+            let (mine, theirs): (Vec<_>, Vec<_>) = set.rules().iter().partition(|r| !builtin(r));
+            let ((n, e), (bn, be)) = (tally(mine), tally(theirs));
             if failures.is_empty() {
-                writeln!(out, "{} rules, {examples} examples: all pass", set.len())
-                    .map_err(stdout_err)?;
+                let line = match (n, bn) {
+                    (_, 0) => format!("{n} rules, {e} examples: all pass"),
+                    (0, _) => format!("{bn} built-in rules, {be} examples: all pass"),
+                    _ => format!(
+                        "{n} rules, {e} examples: all pass (and {bn} built-in rules, {be} examples)"
+                    ),
+                };
+                writeln!(out, "{line}").map_err(stdout_err)?;
                 Ok(exit::OK)
             } else {
-                eprint!("{}", check::render(&failures));
+                // Every line of the failure list carries the prefix, as all
+                // of logscrub's messages do.
+                for line in check::render(&failures).lines() {
+                    eprintln!("{} {line}", paint.error());
+                }
                 Err(Error::RuleCheck {
                     failures: failures.len(),
                 })

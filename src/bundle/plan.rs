@@ -167,7 +167,14 @@ impl Walker<'_> {
                 rec: Records::default(),
                 bytes_read: meter.get(),
                 bytes_written: 0,
-                error: Some(failure(self.redactor, &job.at.display, &e)),
+                error: Some(failure(
+                    self.redactor,
+                    &job.at.display,
+                    &match &job.out {
+                        Some(out) => e.at_output(out),
+                        None => e,
+                    },
+                )),
             },
         }
     }

@@ -289,6 +289,16 @@ fn man_page_and_completions_come_from_the_cli_definition() {
         assert!(pages.contains(&page.to_string()), "{pages:?}");
     }
     assert!(man.contains(r"logscrub\-rules(1)"), "{man}");
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        "LOGSCRUB_KEY",
+        "NO_COLOR",
+    ] {
+        assert!(man.contains(section), "{section} missing:\n{man}");
+        let page = std::fs::read_to_string(dir.path().join("logscrub.1")).unwrap();
+        assert!(page.contains(section), "{section} missing in logscrub.1");
+    }
     for shell in ["bash", "zsh", "fish"] {
         let out = logscrub().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
@@ -346,4 +356,167 @@ fn check_never_calls_a_failed_file_clean() {
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("1 file could not be checked"), "{err}");
+}
+
+#[test]
+fn dash_output_means_stdout() {
+    let dir = tmpdir();
+    let a = write(dir.path(), "a.log", "a 10.0.0.1\n");
+    let b = write(dir.path(), "b.log", "b 10.0.0.1\n");
+    let plain = logscrub().arg(&a).arg(&b).output().unwrap();
+    let dash = logscrub()
+        .current_dir(dir.path())
+        .args(["-o", "-"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(
+        dash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dash.stderr)
+    );
+    assert_eq!(dash.stdout, plain.stdout);
+    assert!(dash.stderr.is_empty());
+    assert_eq!(ls(dir.path()), vec!["a.log", "b.log"], "no file named -");
+}
+
+#[test]
+fn several_inputs_need_an_output_written_as_a_folder() {
+    let dir = tmpdir();
+    let a = write(dir.path(), "a.log", "a 10.0.0.1\n");
+    let b = write(dir.path(), "b.log", "b 10.0.0.1\n");
+    // Neither a folder nor concatenated: refused, and nothing is created.
+    logscrub()
+        .arg("-o")
+        .arg(dir.path().join("both.log"))
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "several inputs go into a folder; write it as",
+        ));
+    assert_eq!(ls(dir.path()), vec!["a.log", "b.log"]);
+    // A trailing `/` or an existing folder says it is one.
+    logscrub()
+        .arg("-o")
+        .arg(dir.path().join("new/"))
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(ls(&dir.path().join("new")), vec!["a.log", "b.log"]);
+    std::fs::create_dir(dir.path().join("old")).unwrap();
+    logscrub()
+        .arg("-o")
+        .arg(dir.path().join("old"))
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(ls(&dir.path().join("old")), vec!["a.log", "b.log"]);
+}
+
+/// A terminal on stdin is read (a pasted stack trace), with one line on
+/// stderr that says so. Runs where util-linux `script` can give logscrub a
+/// terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_on_stdin_is_read_with_a_hint() {
+    use std::process::{Command, Stdio};
+    let has_script = Command::new("script")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_script {
+        return;
+    }
+    let bin = program();
+    // `script` runs logscrub on a terminal, types stdin into it and ends
+    // with Ctrl-D when stdin closes; its output is the terminal's. The line
+    // is typed once the hint is out, so that its echo cannot run into the
+    // hint; only the redacted copy of it is looked for.
+    let mut child = Command::new("script")
+        .arg("-qec")
+        .arg(format!("{} --color never", bin.display()))
+        .arg("/dev/null")
+        .env("LOGSCRUB_KEY", KEY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = std::io::Read::read(&mut stdout, &mut buf) {
+            if tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let hint: &[u8] = b"logscrub: reading stdin (a terminal); Ctrl-D ends";
+    while !contains(&seen, hint) {
+        let part = rx
+            .recv_timeout(hang_limit())
+            .unwrap_or_else(|_| panic!("no hint: {}", String::from_utf8_lossy(&seen)));
+        seen.extend(part);
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"login from 10.1.2.3\n").unwrap();
+    drop(stdin);
+    while let Ok(part) = rx.recv_timeout(hang_limit()) {
+        seen.extend(part);
+    }
+    let status = child.wait().unwrap();
+    let text = String::from_utf8_lossy(&seen);
+    assert!(status.success(), "{text}");
+    assert!(text.contains("login from <IPV4-"), "{text}");
+}
+
+#[test]
+fn usage_errors_carry_the_prefix() {
+    let o = logscrub().arg("--no-such-flag").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("logscrub: unexpected argument '--no-such-flag'"),
+        "{err}"
+    );
+    assert!(err.contains("Usage: logscrub"), "{err}");
+}
+
+/// A write error names what could not be written, not the input.
+#[cfg(target_os = "linux")]
+#[test]
+fn write_errors_name_the_output() {
+    let dir = tmpdir();
+    let input = write(dir.path(), "x.log", "a 10.0.0.1\n");
+    let o = logscrub()
+        .args(["-o", "/dev/full"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("logscrub: /dev/full: cannot write"),
+        "{err}"
+    );
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let bin = program();
+    let o = std::process::Command::new(bin)
+        .env("LOGSCRUB_KEY", KEY)
+        .arg(&input)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.starts_with("logscrub: stdout: cannot write"), "{err}");
 }

@@ -129,7 +129,17 @@ fn rules_check_passes_on_builtins_and_good_files() {
         .arg(&rules)
         .assert()
         .success()
-        .stdout(predicates::str::contains("all pass"));
+        .stdout(predicates::str::starts_with(
+            "1 rules, 2 examples: all pass (and ",
+        ))
+        .stdout(predicates::str::contains(" built-in rules, "));
+    // The file's own rules alone.
+    logscrub()
+        .args(["--no-default-rules", "rules", "check"])
+        .arg(&rules)
+        .assert()
+        .success()
+        .stdout("1 rules, 2 examples: all pass\n");
 }
 
 #[test]
@@ -155,6 +165,10 @@ fn rules_check_reports_a_failing_example() {
         "{stderr}"
     );
     assert!(stderr.contains("expected: \"see <OTHER> now\""), "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.starts_with("logscrub: ")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -19,6 +19,15 @@ pub fn logscrub() -> Command {
     cmd
 }
 
+/// The path of the logscrub binary under test (`LOGSCRUB_TEST_PROGRAM` or
+/// this build's), for tests that need a plain `std::process::Command`.
+pub fn program() -> PathBuf {
+    match std::env::var_os("LOGSCRUB_TEST_PROGRAM") {
+        Some(p) => PathBuf::from(p),
+        None => assert_cmd::cargo::cargo_bin("logscrub"),
+    }
+}
+
 /// A temporary folder that is deleted when dropped.
 pub fn tmpdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
@@ -57,4 +66,44 @@ pub fn newlines(b: &[u8]) -> usize {
 /// True when `needle` occurs in `hay`.
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// How long a test waits for an event before it calls the run hung. Tests
+/// wait for events (a line read, a file appearing, a process ending), never
+/// for time; this bound only turns a hang into a failure, so it is far
+/// longer than any run takes on a loaded machine, and longer again for an
+/// unoptimised build.
+pub fn hang_limit() -> std::time::Duration {
+    std::time::Duration::from_secs(if cfg!(debug_assertions) { 600 } else { 300 })
+}
+
+/// Waits until `ready()` holds, failing if `child` exits first (with its
+/// stderr) or nothing happens within [`hang_limit`].
+pub fn wait_until(child: &mut std::process::Child, what: &str, mut ready: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            panic!("logscrub exited ({status}) before {what}: {err}");
+        }
+        assert!(start.elapsed() < hang_limit(), "hung waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Feeds `line` over and over, on a thread, to what `open` opens, until
+/// the reader goes away (a write fails): an input that ends only when
+/// logscrub does.
+pub fn endless<W: std::io::Write>(
+    open: impl FnOnce() -> std::io::Result<W> + Send + 'static,
+    line: &'static [u8],
+) {
+    std::thread::spawn(move || {
+        if let Ok(mut sink) = open() {
+            while sink.write_all(line).is_ok() {}
+        }
+    });
 }
