@@ -83,6 +83,8 @@ fn redact(name: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
         plain: false,
         learn: LearnMode::Auto,
         learner: &learner,
+        dictionary: &logscrub::redact::learn::LearnState::default(),
+        collect: None,
     };
     let at = At::top(name.into(), name.as_bytes().to_vec(), false);
     let budget = Budget::new(opts.limits.max_unpacked);
