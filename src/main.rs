@@ -180,6 +180,7 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
 fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<i32> {
     let mut opts = LoadOptions {
         no_defaults: cli.no_default_rules,
+        no_default_allow: cli.no_default_allow,
         paths: cli.rules.clone(),
         allow: cli.allow.clone(),
     };

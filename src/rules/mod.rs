@@ -157,11 +157,15 @@ pub enum Validator {
     /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
     /// not a number, not a token.
     UserName,
+    /// The user of a home-folder path: a user name that is no system or
+    /// service account (`rules/service-accounts.txt`) and no folder of an
+    /// application's own `home` (`/opt/atlassian/jira/home/log`).
+    HomeUser,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -190,6 +194,7 @@ impl Validator {
             "phone" => no_arg(Validator::Phone),
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
+            "home-user" => no_arg(Validator::HomeUser),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg
