@@ -73,6 +73,15 @@ pub struct Cli {
     #[arg(long = "allow", value_name = "FILE", global = true)]
     pub allow: Vec<PathBuf>,
 
+    /// Leave out the built-in allow list of public services.
+    ///
+    /// By default documentation, vendor, standards, registry and certificate
+    /// authority hosts (`docs.atlassian.com`, `www.w3.org`, `repo1.maven.org`)
+    /// and public no-reply addresses stay readable; with this flag they are
+    /// redacted like any other value.
+    #[arg(long, global = true)]
+    pub no_default_allow: bool,
+
     /// Pseudonym key: the file's bytes (at least 16) key the token hashes.
     ///
     /// The same key gives the same tokens in every run and on every machine.

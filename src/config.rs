@@ -143,6 +143,7 @@ impl Config {
             threads,
             rules: LoadOptions {
                 no_defaults: cli.no_default_rules,
+                no_default_allow: cli.no_default_allow,
                 paths: cli.rules.clone(),
                 allow: cli.allow.clone(),
             },

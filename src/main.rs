@@ -218,6 +218,7 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
 fn rules(cli: &Cli, cmd: &RulesCommand, paint: &Paint) -> Result<i32> {
     let mut opts = LoadOptions {
         no_defaults: cli.no_default_rules,
+        no_default_allow: cli.no_default_allow,
         paths: cli.rules.clone(),
         allow: cli.allow.clone(),
     };

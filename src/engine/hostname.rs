@@ -110,6 +110,24 @@ pub fn is_host_in_position(name: &[u8]) -> bool {
     !hex_hash && crate::engine::validate::parse_ipv4(lower).is_none()
 }
 
+/// True when the name at `hay[start..]` follows an in-JVM transport scheme
+/// (`vm://bamboo`, ActiveMQ's and Camel's `vm://`, Camel's `direct://`,
+/// `direct-vm://` and `seda://`): a broker or endpoint name, not a host.
+pub fn is_in_jvm_transport(hay: &[u8], start: usize) -> bool {
+    let before = &hay[start.saturating_sub(16)..start];
+    let Some(scheme) = before.strip_suffix(b"://") else {
+        return false;
+    };
+    let from = scheme
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-')))
+        .map_or(0, |i| i + 1);
+    let scheme = &scheme[from..];
+    [&b"vm"[..], b"direct", b"direct-vm", b"seda"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
+}
+
 /// True when `label` (lower case) starts Java packages and bundle ids
 /// (`com`, `org`, `java`, ...).
 pub fn is_code_root(label: &[u8]) -> bool {
@@ -397,6 +415,20 @@ mod tests {
             let tld = std::str::from_utf8(tld).unwrap();
             assert!(words.contains(&tld), "{tld} missing from net.hostname");
         }
+    }
+
+    #[test]
+    fn in_jvm_transports_name_no_host() {
+        let at =
+            |line: &str, name: &str| is_in_jvm_transport(line.as_bytes(), line.find(name).unwrap());
+        assert!(at(
+            "Connecting to broker vm://bamboo?create=false",
+            "bamboo"
+        ));
+        assert!(at("from(\"seda://orders\")", "orders"));
+        assert!(!at("tcp://bamboo:61616", "bamboo"));
+        assert!(!at("https://vm-builder/x", "vm-builder"));
+        assert!(!at("xvm://bamboo", "bamboo"));
     }
 
     #[test]

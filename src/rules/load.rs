@@ -20,6 +20,8 @@ use crate::error::{Error, Result};
 pub struct LoadOptions {
     /// Leave out the embedded default set.
     pub no_defaults: bool,
+    /// Leave out the built-in allow list of public services.
+    pub no_default_allow: bool,
     /// Rule files, or folders whose `*.toml` files are loaded in name order.
     pub paths: Vec<PathBuf>,
     /// Allow files (values and domains that stay).
@@ -34,23 +36,23 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The embedded default rule set.
+    /// The embedded default rule set, with the built-in allow list.
     pub fn embedded() -> Result<RuleSet> {
-        let mut set = RuleSet::default();
-        for (name, text) in EMBEDDED {
-            set.add_text(&Path::new("<embedded>").join(name), text)?;
-        }
-        Ok(set)
+        RuleSet::load(&LoadOptions::default())
     }
 
     /// Loads what `opts` asks for: the defaults (unless left out), then each
     /// path in order.
     pub fn load(opts: &LoadOptions) -> Result<RuleSet> {
-        let mut set = if opts.no_defaults {
-            RuleSet::default()
-        } else {
-            RuleSet::embedded()?
-        };
+        let mut set = RuleSet::default();
+        if !opts.no_defaults {
+            for (name, text) in EMBEDDED {
+                set.add_text(&Path::new("<embedded>").join(name), text)?;
+            }
+        }
+        if !opts.no_default_allow {
+            set.allow = AllowList::builtin()?;
+        }
         for path in &opts.paths {
             set.add_path(path)?;
         }

@@ -163,11 +163,15 @@ pub enum Validator {
     /// assignment's (`ldap.password = a b`, `password: a b`, but not
     /// `PGPASSWORD=x psql -h db`).
     PropertiesValue,
+    /// The user of a home-folder path: a user name that is no system or
+    /// service account (`rules/service-accounts.txt`) and no folder of an
+    /// application's own `home` (`/opt/atlassian/jira/home/log`).
+    HomeUser,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -197,6 +201,7 @@ impl Validator {
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
             "properties-value" => no_arg(Validator::PropertiesValue),
+            "home-user" => no_arg(Validator::HomeUser),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg
