@@ -992,10 +992,10 @@ mod tests {
         }
     }
 
-    /// Issue 19 item 3: a default or odd-looking password is still one; only
+    /// a default or odd-looking password is still one; only
     /// unmistakable masks, references and descriptions stay.
     #[test]
-    fn issue_19_placeholders_that_are_passwords() {
+    fn placeholders_that_are_passwords() {
         for s in [
             "$uperman1",
             "<Hunter2PLANTED>",

@@ -1,5 +1,5 @@
 //! Support bundles: folders, .gz, .zip, .tar(.gz) in and out; the report,
-//! the check gate, the map file; hostile archives (issue 4).
+//! the check gate, the map file; hostile archives.
 //!
 //! Every archive here is built by the test with the same crates logscrub
 //! reads them with, so each case says exactly what is in it.

@@ -1,5 +1,5 @@
-//! Fail closed where input is read (issue 19, and the stdin part of issue
-//! 12): compressed or archived stdin is never passed through, damaged
+//! Fail closed where input is read:
+//! compressed or archived stdin is never passed through, damaged
 //! compressed streams are errors however far they are read, and duplicate
 //! or hidden archive entries, links on the way to an output and misplaced
 //! report and map files are refused.
@@ -27,10 +27,10 @@ fn both_ways(args: &[&str], stdin: &[u8]) -> [std::process::Output; 2] {
     [piped, redirected]
 }
 
-// Issue 12: `cat x.log.gz | logscrub` gave the compressed bytes back,
+// `cat x.log.gz | logscrub` gave the compressed bytes back,
 // unredacted, with exit 0.
 #[test]
-fn issue_12_gzip_on_stdin_is_decoded_and_redacted_every_member() {
+fn gzip_on_stdin_is_decoded_and_redacted_every_member() {
     // Two members, the secrets in the second.
     let mut data = gz(b"2024-03-01 10:00:00,000 INFO start\n");
     data.extend(gz(SECRET_LOG.as_bytes()));
@@ -98,10 +98,10 @@ fn damaged_gzip_on_stdin_fails_and_shows_no_value() {
     }
 }
 
-// Issue 12: `cat support.zip | logscrub > out` gave the zip back unchanged
+// `cat support.zip | logscrub > out` gave the zip back unchanged
 // with exit 0.
 #[test]
-fn issue_12_archives_and_other_compressed_data_on_stdin_are_refused() {
+fn archives_and_other_compressed_data_on_stdin_are_refused() {
     let log = SECRET_LOG.as_bytes();
     let tar = tar_of(&[("logs/app.log", log)]);
     // Formats logscrub does not decode are known by their magic numbers;
@@ -171,10 +171,10 @@ fn text_on_stdin_that_starts_like_a_magic_number_is_text() {
     }
 }
 
-// Issue 19, item 1: a `.tar.gz` whose gzip trailer is damaged was accepted,
+// a `.tar.gz` whose gzip trailer is damaged was accepted,
 // because the tar reader stops at the end-of-archive block.
 #[test]
-fn issue_19_a_tar_gz_is_read_to_its_verified_end() {
+fn a_tar_gz_is_read_to_its_verified_end() {
     let dir = tmpdir();
     let tar = tar_of(&[("logs/app.log", SECRET_LOG.as_bytes())]);
     let good = gz(&tar);
@@ -242,10 +242,10 @@ fn issue_19_a_tar_gz_is_read_to_its_verified_end() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
-// Issue 19, item 6: the tar library's messages quote raw header bytes and
+// the tar library's messages quote raw header bytes and
 // entry names (`numeric field was not a number: hunter2-PLAN ...`).
 #[test]
-fn issue_19_tar_errors_name_the_entry_number_not_its_bytes() {
+fn tar_errors_name_the_entry_number_not_its_bytes() {
     let dir = tmpdir();
     let mut tar = tar_of(&[
         ("logs/a.log", b"ok\n".as_slice()),
@@ -298,11 +298,11 @@ fn patched(mut zip: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
     zip
 }
 
-// Issue 19, item 2: a zip holding `app.log` with secrets and then a clean
+// a zip holding `app.log` with secrets and then a clean
 // `app.log` passed `--check` with exit 0 while `unzip -p` printed the
 // secret, and `-o` dropped the first entry.
 #[test]
-fn issue_19_two_zip_entries_with_one_name_are_refused() {
+fn two_zip_entries_with_one_name_are_refused() {
     let dir = tmpdir();
     let zip = zip_of(&[
         ("app.log", SECRET_LOG.as_bytes()),
@@ -343,11 +343,11 @@ fn issue_19_two_zip_entries_with_one_name_are_refused() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
-// Issue 19, item 7: a link inside the output folder let logscrub replace
+// a link inside the output folder let logscrub replace
 // its own input with the redacted copy, exit 0.
 #[cfg(unix)]
 #[test]
-fn issue_19_a_link_inside_the_output_folder_is_refused() {
+fn a_link_inside_the_output_folder_is_refused() {
     let dir = tmpdir();
     let d = dir.path();
     let input = write(d, "in/sub/a.log", SECRET_LOG);
@@ -393,11 +393,11 @@ fn issue_19_a_link_inside_the_output_folder_is_refused() {
     assert_eq!(std::fs::read_to_string(&input).unwrap(), SECRET_LOG);
 }
 
-// Issue 19, item 6: a zip inside another archive was copied raw to a
+// a zip inside another archive was copied raw to a
 // temporary file in the output folder. Spills go to the system's temporary
 // folder: with `TMPDIR` unusable, the run cannot spill and fails.
 #[test]
-fn issue_19_unredacted_spills_go_to_the_system_temporary_folder() {
+fn unredacted_spills_go_to_the_system_temporary_folder() {
     let dir = tmpdir();
     let inner = zip_of(&[("app.log", SECRET_LOG.as_bytes())]);
     let outer = write(dir.path(), "outer.zip", zip_of(&[("inner.zip", &inner)]));

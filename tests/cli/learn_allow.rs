@@ -248,10 +248,12 @@ fn words_and_service_accounts_are_not_learned() {
         text.ends_with("the admin server of jenkins restarted\n"),
         "{text}"
     );
-/// Issue 16: public services stay by default, a customer's names under
+}
+
+/// public services stay by default, a customer's names under
 /// them do not, and `--no-default-allow` redacts them all.
 #[test]
-fn issue_16_public_services_stay_unless_no_default_allow() {
+fn public_services_stay_unless_no_default_allow() {
     let input = "See https://confluence.atlassian.com/x/AAA and http://www.slf4j.org/codes.html \
                  xmlns=\"http://www.w3.org/2001/XMLSchema\" from notifications@github.com; \
                  https://acme.atlassian.net/browse/X-1 https://github.com/globex/app.git \
@@ -287,10 +289,10 @@ fn issue_16_public_services_stay_unless_no_default_allow() {
     }
 }
 
-/// Issue 16: an application's home folder and service-account homes are
+/// an application's home folder and service-account homes are
 /// no user's; a person's home still goes.
 #[test]
-fn issue_16_app_and_service_homes_stay() {
+fn app_and_service_homes_stay() {
     let input = "dir /opt/atlassian/jira/home/log, target/jira/home/indexes, /home/jenkins/ws, \
                  /home/priya.kumar/ws, c3p0-0.9.5.2, vm://bamboo, kubernetes.io/ingress.class\n";
     let out = logscrub().write_stdin(input).output().unwrap();
