@@ -662,6 +662,15 @@ pub fn properties_value(hay: &[u8], start: usize, end: usize) -> bool {
     if !hay[start..end].iter().any(u8::is_ascii_whitespace) {
         return true;
     }
+    // `Password: [PROTECTED] (set)`: a mask followed by words is the mask
+    // and a comment, which the key's own rule judges.
+    let first = hay[start..end]
+        .split(u8::is_ascii_whitespace)
+        .next()
+        .unwrap_or_default();
+    if is_placeholder(first) {
+        return false;
+    }
     let before = &hay[..start];
     let line = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let head = &before[line..];
@@ -1062,6 +1071,7 @@ mod tests {
         assert!(at("x\npassword=pass word", "pass word"));
         assert!(at("PGPASSWORD=nospace", "nospace"));
         assert!(!at("PGPASSWORD=Pg!pw42 psql -h db", "Pg!pw42 psql -h db"));
+        assert!(!at("Password: [PROTECTED] (set)", "[PROTECTED] (set)"));
     }
 
     #[test]
