@@ -19,6 +19,7 @@
 //! value shorter than [`MIN_WORD`] letters (a value with a digit, `-`, `_`
 //! or mixed case may be [`MIN_NAME`] long).
 
+use super::learn::machine_like;
 use super::{Learned, Redactor};
 use crate::rules::dictionary::{self, LearnKind};
 
@@ -242,12 +243,6 @@ fn words_only(v: &[u8]) -> bool {
         && v.split(|&c| matches!(c, b' ' | b'-' | b'.' | b'_'))
             .filter(|p| !p.is_empty())
             .all(|p| common(p) || p.len() <= 2)
-}
-
-/// Reads as a machine or account name rather than a word: a digit, `-`,
-/// `_` or mixed case.
-fn machine_like(v: &[u8]) -> bool {
-    super::learn::machine_like(v)
 }
 
 fn host_ok(v: &[u8]) -> bool {
