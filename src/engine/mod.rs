@@ -518,14 +518,21 @@ impl Engine {
                         &mut s.findings,
                     );
                 }
-                input.set_start(m.end());
+                input.set_start(if cr.rule.overlap {
+                    m.start() + 1
+                } else {
+                    m.end()
+                });
             }
         } else {
             let caps = &mut s.caps[*re];
             loop {
                 regex.search_captures_with(cache, &input, caps);
                 let Some(m) = caps.get_match() else { break };
-                input.set_start(m.end());
+                input.set_start(match groups.first().and_then(|&(g, _)| caps.get_group(g)) {
+                    Some(sp) if cr.rule.overlap => sp.start + 1,
+                    _ => m.end(),
+                });
                 if cr.rule.require_all
                     && !groups.iter().all(|&(g, _)| {
                         caps.get_group(g).is_none_or(|sp| {

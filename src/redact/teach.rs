@@ -74,11 +74,7 @@ impl Teach<'_> {
             }
             LearnKind::Email => self.email(value),
             LearnKind::Name => self.name(label, value),
-            LearnKind::Org => {
-                if org_ok(value) {
-                    self.push(label, value);
-                }
-            }
+            LearnKind::Org => self.org(label, value),
             LearnKind::Secret => {
                 if secret_ok(value) {
                     self.push_secret(label, value);
@@ -105,6 +101,43 @@ impl Teach<'_> {
             rule: self.rule,
             label,
         });
+    }
+
+    /// An organisation found in a field that says organisation: a name of
+    /// several words is learned even when each is an ordinary word (`Blue
+    /// River Logistics`), with its short forms: without the legal form
+    /// (`Kestrel Mutual Insurance Company` → `Kestrel Mutual Insurance`) and
+    /// its first two words (`Kestrel Mutual`).
+    fn org(&mut self, label: u32, value: &[u8]) {
+        let v = trim(value);
+        if !org_ok(v) {
+            return;
+        }
+        let words: Vec<&[u8]> = v.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
+        if words.len() < 2 || words.iter().any(|w| w.iter().any(u8::is_ascii_digit)) {
+            self.push(label, v);
+            return;
+        }
+        self.push_secret(label, v);
+        let mut core = words.as_slice();
+        while let [rest @ .., last] = core
+            && rest.len() >= 2
+            && LEGAL_FORMS.contains(
+                &last
+                    .to_ascii_lowercase()
+                    .trim_ascii_end()
+                    .strip_suffix(b".")
+                    .unwrap_or(&last.to_ascii_lowercase()),
+            )
+        {
+            core = rest;
+        }
+        if core.len() < words.len() {
+            self.push_secret(label, &v[..core_len(v, core.len())]);
+        }
+        if core.len() >= 3 && !ORG_LEADS.contains(&words[0].to_ascii_lowercase().as_slice()) {
+            self.push_secret(label, &v[..core_len(v, 2)]);
+        }
     }
 
     fn host(&mut self, label: u32, value: &[u8]) {
@@ -297,6 +330,61 @@ fn login_ok(v: &[u8]) -> bool {
         && !code_identifier(v)
         && !camel_case(v)
         && !id_like(v)
+}
+
+/// Legal forms and generic words that end organisation names.
+const LEGAL_FORMS: &[&[u8]] = &[
+    b"ag",
+    b"as",
+    b"ab",
+    b"bv",
+    b"co",
+    b"company",
+    b"corp",
+    b"corporation",
+    b"gmbh",
+    b"group",
+    b"holding",
+    b"holdings",
+    b"inc",
+    b"limited",
+    b"llc",
+    b"llp",
+    b"ltd",
+    b"nv",
+    b"oy",
+    b"plc",
+    b"pty",
+    b"sa",
+    b"sarl",
+    b"sas",
+    b"spa",
+    b"srl",
+];
+
+/// First words after which two words are no name of their own.
+const ORG_LEADS: &[&[u8]] = &[
+    b"the", b"a", b"an", b"of", b"and", b"new", b"first", b"united",
+];
+
+/// The length of the first `n` space-separated words of `v`.
+fn core_len(v: &[u8], n: usize) -> usize {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, &c) in v.iter().enumerate() {
+        if c == b' ' {
+            if in_word {
+                seen += 1;
+                if seen == n {
+                    return i;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    v.len()
 }
 
 fn org_ok(v: &[u8]) -> bool {

@@ -28,6 +28,8 @@ const ENGLISH: &str = include_str!("../../rules/dictionary/english-words.txt");
 const LOG_WORDS: &str = include_str!("../../rules/dictionary/log-words.txt");
 const ACCOUNTS: &str = include_str!("../../rules/dictionary/accounts.txt");
 const PUBLIC_ORGS: &str = include_str!("../../rules/dictionary/public-orgs.txt");
+const GIVEN_NAMES: &str = include_str!("../../rules/dictionary/given-names.txt");
+const FAMILY_NAMES: &str = include_str!("../../rules/dictionary/family-names.txt");
 
 /// The kind that values of `label` are learned as, if any.
 pub fn kind_of_label(label: &str) -> Option<LearnKind> {
@@ -74,6 +76,16 @@ pub fn is_public_org(label: &[u8]) -> bool {
     in_sorted(PUBLIC_ORGS, label)
 }
 
+/// True when `word` (lower case) is a given name of the bundled name lists.
+pub fn is_given_name(word: &[u8]) -> bool {
+    in_sorted(GIVEN_NAMES, word)
+}
+
+/// True when `word` (lower case) is a family name of the bundled name lists.
+pub fn is_family_name(word: &[u8]) -> bool {
+    in_sorted(FAMILY_NAMES, word)
+}
+
 /// Binary search of `word` among the lines of `list`, which are sorted
 /// bytewise (a test checks it): no set is built at start-up.
 fn in_sorted(list: &str, word: &[u8]) -> bool {
@@ -104,6 +116,8 @@ mod tests {
             ("log-words.txt", LOG_WORDS),
             ("accounts.txt", ACCOUNTS),
             ("public-orgs.txt", PUBLIC_ORGS),
+            ("given-names.txt", GIVEN_NAMES),
+            ("family-names.txt", FAMILY_NAMES),
         ] {
             let lines: Vec<&str> = list.lines().collect();
             assert!(!lines.is_empty(), "{name} is empty");
@@ -133,6 +147,8 @@ mod tests {
         assert!(is_log_word(b"slf4j") && is_log_word(b"sha256"));
         assert!(is_service_account(b"root") && is_service_account(b"jenkins"));
         assert!(is_public_org(b"gmail") && !is_public_org(b"northwind"));
+        assert!(is_given_name(b"anna") && is_given_name("józef".as_bytes()));
+        assert!(is_family_name(b"kowalski") && !is_family_name(b"exception"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("secrets.toml", include_str!("../../rules/secrets.toml")),
     ("tokens.toml", include_str!("../../rules/tokens.toml")),
     ("customer.toml", include_str!("../../rules/customer.toml")),
+    ("people.toml", include_str!("../../rules/people.toml")),
 ];
 
 #[cfg(test)]

@@ -288,6 +288,7 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
         normalize,
         priority: s.priority,
         require_all: s.require_all,
+        overlap: s.overlap,
         learn: s.learn,
         not_before: s.not_before,
         not_after: s.not_after,

@@ -44,6 +44,9 @@ pub struct Rule {
     pub priority: i32,
     /// Drop a match unless all its redacted groups pass the validators.
     pub require_all: bool,
+    /// Candidates may overlap: the search goes on from just after the
+    /// start of each one.
+    pub overlap: bool,
     /// Values found are host names to learn and replace everywhere.
     pub learn: bool,
     /// Reject a candidate when the text before it ends with this regex.
@@ -158,6 +161,21 @@ pub enum Validator {
     /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
     /// not a number, not a token.
     UserName,
+    /// A person's name in running text: two or three capitalised words
+    /// whose first is a known given name and whose last is a known family
+    /// name or no ordinary word (`rules/dictionary/given-names.txt`,
+    /// `family-names.txt`). Two ordinary words (`Will Retry`, `Grant Access`)
+    /// are no name.
+    PersonName,
+    /// A person's name in a position that says name (`From:`, `Regards,`,
+    /// `Name <email>`, `CN=`): one to four capitalised words, not all of them
+    /// ordinary or log words unless one is a known given or family name.
+    NameWords,
+    /// A lone known given name that is no ordinary word, where the words
+    /// around it make it a person: in a list of capitalised words
+    /// (`Sipho, Wei and Sun-hee`), before a verb (`Grace complained`), or
+    /// after an actor word (`by Oksana`, `cc: Oksana`, `@Oksana`).
+    GivenName,
     /// A value that runs to the end of a properties, ini or YAML line: no
     /// space inside, or a key and separator that are not a shell
     /// assignment's (`ldap.password = a b`, `password: a b`, but not
@@ -200,6 +218,9 @@ impl Validator {
             "phone" => no_arg(Validator::Phone),
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
+            "person-name" => no_arg(Validator::PersonName),
+            "name-words" => no_arg(Validator::NameWords),
+            "given-name" => no_arg(Validator::GivenName),
             "properties-value" => no_arg(Validator::PropertiesValue),
             "home-user" => no_arg(Validator::HomeUser),
             "entropy" => {

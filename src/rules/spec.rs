@@ -42,6 +42,11 @@ pub struct RuleSpec {
     /// host is no host).
     #[serde(default)]
     pub require_all: bool,
+    /// The next candidate is searched from just after the start of this
+    /// one (its first redacted group), not after its end: candidates may
+    /// overlap, so a rejected `Retry Anna` still lets `Anna Kowalski` match.
+    #[serde(default)]
+    pub overlap: bool,
     /// Values found by this rule are host names in a reliable position:
     /// logscrub also replaces them where they appear bare elsewhere.
     #[serde(default)]
