@@ -111,7 +111,7 @@ pub struct Cli {
     /// Past it nothing more is learned, with one warning: what is known is
     /// still replaced everywhere, and a new value is still redacted where a
     /// rule finds it, only not searched for elsewhere. Each value costs
-    /// about 200 bytes of memory.
+    /// about 150 bytes of memory.
     #[arg(long, value_name = "NUM", default_value_t = crate::redact::learn::DEFAULT_CAP)]
     pub max_learned: usize,
 

@@ -37,7 +37,7 @@ use super::{Learned, Redacted, Redactor};
 use crate::report::Counts;
 
 /// Most values one dictionary holds by default (`--max-learned`): each
-/// costs about 200 bytes, so a full dictionary takes some 200 MB.
+/// costs about 150 bytes, so a full dictionary takes some 150 MB.
 pub const DEFAULT_CAP: usize = 1_000_000;
 
 static CAP: AtomicUsize = AtomicUsize::new(DEFAULT_CAP);
