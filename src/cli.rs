@@ -106,6 +106,15 @@ pub struct Cli {
     #[arg(long, value_name = "MODE", value_enum, default_value_t = LearnMode::Auto)]
     pub learn: LearnMode,
 
+    /// Most values one dictionary of learned values may hold (see --learn).
+    ///
+    /// Past it nothing more is learned, with one warning: what is known is
+    /// still replaced everywhere, and a new value is still redacted where a
+    /// rule finds it, only not searched for elsewhere. Each value costs
+    /// about 150 bytes of memory.
+    #[arg(long, value_name = "NUM", default_value_t = crate::redact::learn::DEFAULT_CAP)]
+    pub max_learned: usize,
+
     /// Flush output after every line that arrives.
     #[arg(long)]
     pub line_buffered: bool,
@@ -309,13 +318,13 @@ Success; with \fB\-\-check\fR, nothing to redact. Also when stdout is closed ear
 \fB\-\-check\fR found something that would be redacted.
 .TP
 \fB2\fR
-Usage or configuration error: a bad flag, rule file or key; a failed \fBrules check\fR.
+Usage or configuration error: a bad flag, rule file or key; a failed \fBrules check\fR; a destination that cannot be written (checked before any input is read).
 .TP
 \fB3\fR
 An input could not be read or redacted, or an output not written; nothing partial of it was kept.
 .TP
-\fB130\fR
-Interrupted (Ctrl\-C); temporary output files are removed.
+\fB130\fR, \fB143\fR, \fB129\fR
+Stopped by Ctrl\-C (SIGINT), SIGTERM or SIGHUP (128 + the signal's number); temporary output files are removed.
 .SH ENVIRONMENT
 .TP
 \fBLOGSCRUB_KEY\fR

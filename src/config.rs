@@ -90,6 +90,8 @@ pub struct Config {
     pub pipeline: pipeline::Options,
     /// Learned host names.
     pub learn: LearnMode,
+    /// Most values a dictionary of learned values holds.
+    pub max_learned: usize,
     /// Where the redacted data goes.
     pub target: Target,
     /// `--check`: write nothing, exit 1 on findings.
@@ -130,6 +132,7 @@ impl Config {
         }
         let target = resolve_target(cli, &inputs)?;
         check_paths(&inputs, &target, cli.report.as_deref(), cli.map.as_deref())?;
+        check_destinations(&target, cli.report.as_deref(), cli.map.as_deref())?;
         let threads = match cli.threads {
             Some(n) => usize::from(n),
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -157,6 +160,7 @@ impl Config {
                 interrupt: None,
             },
             learn: cli.learn,
+            max_learned: cli.max_learned,
             target,
             check: cli.check,
             report: cli.report.clone(),
@@ -314,13 +318,20 @@ fn check_paths(
             "--report and --map must be different files".into(),
         ));
     }
-    if let Some(r) = report
-        && let Target::File(o) = target
-        && absolute(r) == absolute(o)
-    {
-        return Err(Error::Usage(
-            "--report and -o must be different files".into(),
-        ));
+    if let Some(r) = report {
+        let clash = match target {
+            Target::File(o) => absolute(r) == absolute(o),
+            // The report would replace a redacted file, or travel with
+            // the output as a file the input never had.
+            Target::Folder(o) => absolute(r).starts_with(absolute(o)),
+            Target::Stdout | Target::Nothing => false,
+        };
+        if clash {
+            return Err(Error::Usage(format!(
+                "--report {} would go into the output; write it beside the output instead",
+                r.display()
+            )));
+        }
     }
     if let Some(m) = map {
         let in_output = match target {
@@ -336,6 +347,84 @@ fn check_paths(
         }
     }
     Ok(())
+}
+
+/// Checks, before any input is read, that every destination can be
+/// written: its folder exists (an output folder's nearest existing
+/// ancestor, as the folder is created), is a folder, and takes a new file;
+/// and the destination itself is not a folder. A run that could only fail
+/// at its end (a `--map` that cannot be written leaves tokens that no one
+/// can read back) is refused at once, with exit 2.
+fn check_destinations(target: &Target, report: Option<&Path>, map: Option<&Path>) -> Result<()> {
+    let mut files: Vec<(&str, &Path)> = Vec::new();
+    match target {
+        Target::File(p) => files.push(("output", p)),
+        Target::Folder(p) => {
+            if p.exists() && !p.is_dir() {
+                return Err(Error::Usage(format!(
+                    "output {} is not a folder",
+                    p.display()
+                )));
+            }
+            let mut at = p.as_path();
+            while !at.exists() {
+                match at.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => at = parent,
+                    _ => {
+                        at = Path::new(".");
+                        break;
+                    }
+                }
+            }
+            writable_folder("output", p, at)?;
+        }
+        Target::Stdout | Target::Nothing => {}
+    }
+    files.extend(report.map(|p| ("--report", p)));
+    files.extend(map.map(|p| ("--map", p)));
+    for (what, p) in files {
+        if p.is_dir() {
+            return Err(Error::Usage(format!(
+                "{what} {} is a folder; it needs a file name",
+                p.display()
+            )));
+        }
+        // A device or pipe (`/dev/null`, `/dev/stdout`) is written in place.
+        if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) {
+            continue;
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        writable_folder(what, p, dir)?;
+    }
+    Ok(())
+}
+
+/// Fails unless `dir` is a folder in which a new file can be made (tried
+/// with a temporary file that is removed at once).
+fn writable_folder(what: &str, dest: &Path, dir: &Path) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::Usage(format!(
+            "{what} {}: cannot be written: {why}",
+            dest.display()
+        )))
+    };
+    if !dir.is_dir() {
+        return refuse(format!("no folder {}", dir.display()));
+    }
+    match tempfile::Builder::new()
+        .prefix(".logscrub-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+    {
+        Ok(probe) => {
+            drop(probe);
+            Ok(())
+        }
+        Err(e) => refuse(format!("{}: {}", dir.display(), e.kind())),
+    }
 }
 
 /// `p` made absolute, with its longest existing ancestor resolved (links,

@@ -88,6 +88,7 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
 /// report's `errors`, and the others still complete.
 pub fn run(config: &Config) -> Result<RunReport> {
     let start = std::time::Instant::now();
+    redact::learn::set_cap(config.max_learned);
     let mut redactor = build_redactor(config)?;
     if config.map.is_some() {
         redactor = redactor.with_map();

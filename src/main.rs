@@ -14,6 +14,9 @@ use logscrub::report::run::RunReport;
 use logscrub::rules::{LoadOptions, RuleSet, check};
 
 fn main() -> ExitCode {
+    // First, before any thread starts: every thread inherits the mask that
+    // leaves the stop signals to the one thread that waits for them.
+    let stop = Stop::install();
     // A panic message must never carry input bytes to stderr; say where it
     // happened and nothing else.
     std::panic::set_hook(Box::new(|info| {
@@ -53,9 +56,22 @@ fn main() -> ExitCode {
         }
     };
     let paint = Paint::new(cli.color);
-    let code = match run(&cli, &paint) {
+    // A panic anywhere in the run (a bug, or a bound such as the rounds of
+    // re-scanning a line) unwinds to here: temporary files are removed on
+    // the way, the hook above has said where, and the exit code is that of
+    // a failed input (3), not the runtime's 101.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&cli, &paint, &stop)));
+    let Ok(ran) = ran else {
+        return ExitCode::from(u8::try_from(exit::INPUT).unwrap_or(1));
+    };
+    let code = match ran {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => exit::OK,
+        Err(Error::Interrupted) => {
+            let signal = stop.signal();
+            eprintln!("{} interrupted ({})", paint.error(), signal.name);
+            128 + signal.number
+        }
         Err(e) => {
             eprintln!("{} {e}", paint.error());
             e.exit_code()
@@ -96,7 +112,7 @@ impl Paint {
     }
 }
 
-fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
+fn run(cli: &Cli, paint: &Paint, stop: &Stop) -> Result<i32> {
     // Global flags (--rules, --allow, --no-default-rules, --color) may come
     // before a subcommand; the flags of a redaction run may not.
     if cli.command.is_some()
@@ -144,8 +160,10 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
             Ok(exit::OK)
         }
         None => {
+            // From here on a stop signal lets the run unwind, removing the
+            // temporary files it made; before, it ends the process at once.
+            let interrupted = stop.arm();
             let mut config = Config::from_cli(cli)?;
-            let interrupted = interrupt_flag();
             config.set_interrupt(Arc::clone(&interrupted));
             // A terminal on stdin is read, so a stack trace can be pasted;
             // one line says so, in case logscrub was started by mistake.
@@ -155,7 +173,17 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
                     paint.note()
                 );
             }
-            let report = logscrub::run(&config)?;
+            let report = logscrub::run(&config);
+            if logscrub::redact::learn::cap_reached() {
+                eprintln!(
+                    "{} warning: the dictionary of learned values is full (--max-learned {}): \
+                     values found after that are still redacted where a rule finds them, \
+                     but not searched for elsewhere",
+                    paint.note(),
+                    config.max_learned
+                );
+            }
+            let report = report?;
             if interrupted.load(Ordering::SeqCst) {
                 return Err(Error::Interrupted);
             }
@@ -164,20 +192,121 @@ fn run(cli: &Cli, paint: &Paint) -> Result<i32> {
     }
 }
 
-/// A flag that Ctrl-C sets. The pipeline stops between chunks, temporary
-/// output files are deleted as the run unwinds, and the exit code is 130. A
-/// second Ctrl-C ends the process at once.
-fn interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let handler_flag = Arc::clone(&flag);
-    // If no handler can be installed, Ctrl-C keeps its default effect (the
-    // process ends and the temporary file is left for the OS to reap).
-    let _ = ctrlc::set_handler(move || {
-        if handler_flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(exit::INTERRUPTED);
+/// A stop signal, as the exit code and the message give it.
+#[derive(Clone, Copy)]
+struct Signal {
+    number: i32,
+    name: &'static str,
+}
+
+/// Ctrl-C (SIGINT) by default: what a stop without a known signal was.
+const SIGINT: Signal = Signal {
+    number: 2,
+    name: "SIGINT",
+};
+
+/// How SIGINT (Ctrl-C), SIGTERM and SIGHUP stop logscrub. Once the run is
+/// armed ([`Stop::arm`]) the first one sets a flag: the pipeline stops
+/// between chunks, temporary output files are deleted as the run unwinds,
+/// and the exit code is 128 + the signal's number (130, 143, 129). A second
+/// one, or one before the run is armed, ends the process at once with that
+/// code.
+struct Stop {
+    flag: Arc<AtomicBool>,
+    armed: Arc<AtomicBool>,
+    signal: Arc<std::sync::atomic::AtomicI32>,
+}
+
+impl Stop {
+    fn install() -> Stop {
+        let stop = Stop {
+            flag: Arc::new(AtomicBool::new(false)),
+            armed: Arc::new(AtomicBool::new(false)),
+            signal: Arc::new(std::sync::atomic::AtomicI32::new(0)),
+        };
+        stop.listen();
+        stop
+    }
+
+    /// Makes the next stop signal set the returned flag instead of ending
+    /// the process.
+    fn arm(&self) -> Arc<AtomicBool> {
+        self.armed.store(true, Ordering::SeqCst);
+        Arc::clone(&self.flag)
+    }
+
+    /// The signal that stopped the run.
+    fn signal(&self) -> Signal {
+        signal_named(self.signal.load(Ordering::SeqCst)).unwrap_or(SIGINT)
+    }
+
+    /// What a stop signal does: the first, once armed, sets the flag; any
+    /// other ends the process.
+    fn on_signal(
+        flag: &AtomicBool,
+        armed: &AtomicBool,
+        seen: &std::sync::atomic::AtomicI32,
+        n: i32,
+    ) {
+        if !armed.load(Ordering::SeqCst) || flag.load(Ordering::SeqCst) {
+            std::process::exit(128 + n);
         }
-    });
-    flag
+        seen.store(n, Ordering::SeqCst);
+        flag.store(true, Ordering::SeqCst);
+    }
+
+    /// Blocks the stop signals in this thread (and so in every thread
+    /// started after it) and starts the one thread that waits for them.
+    #[cfg(unix)]
+    fn listen(&self) {
+        use nix::sys::signal::{SigSet, Signal as Sig};
+        let mut set = SigSet::empty();
+        for s in [Sig::SIGINT, Sig::SIGTERM, Sig::SIGHUP] {
+            set.add(s);
+        }
+        // If the signals cannot be blocked they keep their default effect
+        // (the process ends; a temporary file is left for the OS to reap).
+        if set.thread_block().is_err() {
+            return;
+        }
+        let (flag, armed, seen) = (
+            Arc::clone(&self.flag),
+            Arc::clone(&self.armed),
+            Arc::clone(&self.signal),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("logscrub-signals".into())
+            .spawn(move || {
+                while let Ok(sig) = set.wait() {
+                    Stop::on_signal(&flag, &armed, &seen, sig as i32);
+                }
+            });
+        if spawned.is_err() {
+            let _ = set.thread_unblock();
+        }
+    }
+
+    /// Ctrl-C only, where there are no Unix signals.
+    #[cfg(not(unix))]
+    fn listen(&self) {
+        let (flag, armed, seen) = (
+            Arc::clone(&self.flag),
+            Arc::clone(&self.armed),
+            Arc::clone(&self.signal),
+        );
+        let _ = ctrlc::set_handler(move || Stop::on_signal(&flag, &armed, &seen, SIGINT.number));
+    }
+}
+
+/// The stop signal numbered `n`.
+fn signal_named(n: i32) -> Option<Signal> {
+    let name = match n {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        15 => "SIGTERM",
+        _ => return None,
+    };
+    Some(Signal { number: n, name })
 }
 
 /// Tells what happened on stderr and picks the exit code: 3 if anything
@@ -206,7 +335,20 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     } else if !config.quiet {
         let _ = write!(err, "{}", report.summary(10));
     }
-    if !report.errors.is_empty() || left_out_of_stdout {
+    // Into a file or folder, a run that redacted no file because every one
+    // was binary has written nothing of use; exit 0 would look like a
+    // clean copy.
+    let all_binary = matches!(config.target, Target::File(_) | Target::Folder(_))
+        && report.files.is_empty()
+        && report.binary_left_out() > 0;
+    if all_binary {
+        let _ = writeln!(
+            err,
+            "{} nothing was written: every file is binary and was left out; --binary scan redacts them as bytes",
+            paint.error()
+        );
+    }
+    if !report.errors.is_empty() || left_out_of_stdout || all_binary {
         exit::INPUT
     } else if config.check && report.has_findings() {
         exit::FINDINGS

@@ -377,10 +377,14 @@ impl Write for MaybeGz<'_> {
             MaybeGz::Gz(g) => g.write_all(buf),
         }
     }
+    /// A gzip stream is not flushed (only what it has already written
+    /// is): the pipeline flushes whenever it waits for input, and a flushed
+    /// deflate stream marks the spot with an empty block, so the bytes would
+    /// depend on timing. [`MaybeGz::finish`] completes it.
     fn flush(&mut self) -> io::Result<()> {
         match self {
             MaybeGz::Plain(w) => w.flush(),
-            MaybeGz::Gz(g) => g.flush(),
+            MaybeGz::Gz(g) => g.get_mut().flush(),
         }
     }
 }

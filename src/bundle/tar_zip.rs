@@ -59,10 +59,26 @@ impl<W: WriteSeek + ?Sized> Out for ZipEntry<'_, '_, W> {
                 })?;
             self.opened = true;
         }
-        Ok(&mut *self.zip)
+        Ok(self)
     }
     fn is_open(&self) -> bool {
         self.opened
+    }
+}
+
+/// The entry's data goes to the zip writer; a flush does not reach its
+/// compressor. The pipeline flushes whenever it waits for input, and a
+/// flushed deflate stream holds an empty block there: the bytes would
+/// depend on timing. The entry is complete when the next one starts.
+impl<W: WriteSeek + ?Sized> io::Write for ZipEntry<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.zip.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.zip.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

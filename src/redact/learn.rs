@@ -28,12 +28,33 @@
 //! or hyphenated name (`com.acme.jira.Foo` stays).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{Learned, Redacted, Redactor};
 use crate::report::Counts;
+
+/// Most values one dictionary holds by default (`--max-learned`): each
+/// costs about 150 bytes, so a full dictionary takes some 150 MB.
+pub const DEFAULT_CAP: usize = 1_000_000;
+
+static CAP: AtomicUsize = AtomicUsize::new(DEFAULT_CAP);
+static FULL: AtomicBool = AtomicBool::new(false);
+
+/// Sets the most values any dictionary of this process may hold. Past it a
+/// dictionary learns nothing more: what it knows is still replaced
+/// everywhere, and a new value is still redacted wherever a rule finds it,
+/// but not searched for elsewhere.
+pub fn set_cap(values: usize) {
+    CAP.store(values, Ordering::Relaxed);
+}
+
+/// True once a dictionary was full and turned a value away.
+pub fn cap_reached() -> bool {
+    FULL.load(Ordering::Relaxed)
+}
 
 /// Host names known so far in one input, the quick index over them, and
 /// what the ordered stage has published of them for the workers.
@@ -250,7 +271,7 @@ impl Index {
         if !l.name.iter().all(|&c| name_byte(c)) {
             return self.learn_phrase(l);
         }
-        if self.names.contains_key(&l.name[..]) || !learnable(&l.name) {
+        if self.names.contains_key(&l.name[..]) || !learnable(&l.name) || self.full() {
             return false;
         }
         let pair = usize::from(l.name[0]) << 8 | usize::from(l.name[1]);
@@ -261,12 +282,25 @@ impl Index {
     }
 
     fn learn_phrase(&mut self, l: &Learned) -> bool {
-        if l.name.len() < 3 || l.name.len() > PHRASE_MAX || self.phrase_ids.contains_key(&l.name) {
+        if l.name.len() < 3
+            || l.name.len() > PHRASE_MAX
+            || self.phrase_ids.contains_key(&l.name)
+            || self.full()
+        {
             return false;
         }
         self.phrase_ids.insert(l.name.clone(), self.phrases.len());
         self.phrases.push((l.name.clone(), l.rule, l.label));
         true
+    }
+
+    /// True (and noted for the run's warning) when no more values fit.
+    fn full(&self) -> bool {
+        let full = self.names.len() + self.phrases.len() >= CAP.load(Ordering::Relaxed);
+        if full {
+            FULL.store(true, Ordering::Relaxed);
+        }
+        full
     }
 
     /// Builds the automaton over the phrases learned since it was last

@@ -10,6 +10,7 @@ mod golden;
 mod hostile;
 mod keys;
 mod learn_allow;
+mod outputs;
 mod people;
 mod rules;
 mod streaming;
