@@ -92,6 +92,25 @@ pub fn run(config: &Config) -> Result<RunReport> {
     if config.map.is_some() {
         redactor = redactor.with_map();
     }
+    // The findings file's place is tried before any input is read.
+    let findings_file = match &config.findings {
+        Some((path, _)) => Some(AtomicFile::create(path).map_err(|e| {
+            let why = match e {
+                Error::Output { source, .. } => std::io::Error::from(source.kind()).to_string(),
+                other => other.to_string(),
+            };
+            Error::Usage(format!(
+                "--findings {}: cannot write there: {why}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    let collector =
+        (config.findings.is_some() || config.verbose).then(report::findings::Collector::new);
+    if collector.is_some() {
+        redactor = redactor.with_token_rules();
+    }
     let redactor = Arc::new(redactor);
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
@@ -117,6 +136,7 @@ pub fn run(config: &Config) -> Result<RunReport> {
         learner: &learner,
         dictionary: &LearnState::default(),
         collect: None,
+        findings: collector.as_ref(),
     };
     let mut report = match &config.target {
         Target::Stdout => {
@@ -135,6 +155,30 @@ pub fn run(config: &Config) -> Result<RunReport> {
         .map(|i| redactor.engine().rule(i as u32).id.clone())
         .collect();
     report.duration = start.elapsed();
+    if let Some(c) = &collector {
+        let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+        report.findings = c.take(&files, |t| redactor.rule_of_token(t));
+    }
+    // A file that failed has findings nobody knows: then no findings file
+    // is written at all (its temporary file goes), rather than one that
+    // looks complete.
+    if let (Some(file), Some((_, format)), true) =
+        (findings_file, &config.findings, report.errors.is_empty())
+    {
+        let bytes = match format {
+            report::findings::Format::Jsonl => report::findings::to_jsonl(&report.findings),
+            report::findings::Format::Sarif => {
+                let rules: Vec<(String, String)> = (0..redactor.engine().rule_count())
+                    .map(|i| {
+                        let r = redactor.engine().rule(i as u32);
+                        (r.id.clone(), r.description.clone())
+                    })
+                    .collect();
+                report::findings::to_sarif(&report.findings, &rules)
+            }
+        };
+        write_whole(file, &bytes)?;
+    }
     if let Some(path) = &config.report {
         write_whole(AtomicFile::create(path)?, &report.to_json())?;
     }
