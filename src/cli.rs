@@ -183,8 +183,9 @@ pub struct Cli {
     pub max_unpacked: usize,
 
     /// Largest compression ratio a stream may have once past 16 MiB
-    /// unpacked (zip bomb guard).
-    #[arg(long, value_name = "NUM", default_value_t = 250, value_parser = clap::value_parser!(u64).range(2..))]
+    /// unpacked (zip bomb guard; the default is more than deflate can reach,
+    /// so that floods of one repeated line pass).
+    #[arg(long, value_name = "NUM", default_value_t = crate::bundle::limits::DEFAULT_MAX_RATIO, value_parser = clap::value_parser!(u64).range(2..))]
     pub max_ratio: u64,
 
     /// No summary on stderr and no progress bar; errors still show.
