@@ -520,3 +520,45 @@ fn write_errors_name_the_output() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.starts_with("logscrub: stdout: cannot write"), "{err}");
 }
+
+#[test]
+fn a_log_that_starts_with_nul_bytes_is_text() {
+    // copytruncate rotation leaves the old length as NUL bytes before the
+    // new lines; a run can also sit between lines.
+    let dir = tmpdir();
+    let mut data = vec![0u8; 20_000];
+    data.extend_from_slice(b"2024-01-01 INFO login from 10.1.2.3\n");
+    data.extend_from_slice(&[0u8; 300]);
+    data.extend_from_slice(b"2024-01-01 INFO by jane@corp.com\n");
+    let input = write(dir.path(), "catalina.out", &data);
+    let out = logscrub()
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = out.stdout;
+    assert!(text.starts_with(&[0u8; 20_000]));
+    assert!(!contains(&text, b"10.1.2.3") && !contains(&text, b"jane@corp.com"));
+    assert!(contains(&text, b"2024-01-01 INFO login from <IPV4-"));
+    assert!(contains(&text, &[0u8; 300]));
+    assert_eq!(newlines(&text), 2);
+    // Into a folder, it is redacted too, not left out.
+    let folder = write(dir.path(), "logs/catalina.out", &data);
+    let red = dir.path().join("red");
+    logscrub()
+        .arg("-q")
+        .arg("-o")
+        .arg(&red)
+        .arg(folder.parent().unwrap())
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(red.join("catalina.out")).unwrap(), text);
+    // A file with NUL bytes scattered among its data stays binary.
+    let bin = write(
+        dir.path(),
+        "core",
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0 10.1.2.3\n",
+    );
+    logscrub().arg(&bin).assert().code(3);
+}

@@ -1097,7 +1097,8 @@ fn a_zip_of_one_repeated_log_line_is_no_bomb() {
                 Connection refused: connect to database\n";
     let flood = line.repeat(180_000).into_bytes();
     let zip = zip_with(|z, o| {
-        z.start_file("app.log", o.compression_level(Some(9))).unwrap();
+        z.start_file("app.log", o.compression_level(Some(9)))
+            .unwrap();
         z.write_all(&flood).unwrap();
     });
     let input = write(dir.path(), "flood.zip", zip);
