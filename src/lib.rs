@@ -191,18 +191,26 @@ pub fn run(config: &Config) -> Result<RunReport> {
 /// The first pass over a seekable input ([`redact::replay`]): learn every
 /// host name, store the findings of every chunk (in an unnamed temporary
 /// file in `dir`), then rewind to where the input started.
+///
+/// `None` when the input holds a line longer than the limit: then it is
+/// redacted in one pass, learning as it goes, which writes every line
+/// before the long one and stops there with its real line number.
 pub fn learn_first(
     learner: &Pipeline<FirstPass>,
     f: &mut File,
     name: &Path,
     dir: &Path,
-) -> Result<Seed> {
+) -> Result<Option<Seed>> {
     let err = |e| Error::Input {
         path: name.to_path_buf(),
         source: e,
     };
     let start = f.stream_position().map_err(err)?;
-    let seed = FirstPass::run(learner, f, name, dir)?;
+    let seed = match FirstPass::run(learner, f, name, dir) {
+        Ok(seed) => Some(seed),
+        Err(Error::LongLine { .. }) => None,
+        Err(e) => return Err(e),
+    };
     f.seek(SeekFrom::Start(start)).map_err(err)?;
     Ok(seed)
 }

@@ -495,7 +495,7 @@ impl Walker<'_> {
         {
             return Ok(None);
         }
-        crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir).map(Some)
+        crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir)
     }
 
     /// Redacts one file's content: classifies it, then leaves it out or

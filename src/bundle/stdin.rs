@@ -202,8 +202,13 @@ impl Walker<'_> {
                 }
                 let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
                 let tap = self.findings.map(|c| c.tap("-"));
-                let counts = if self.learn == LearnMode::Auto {
-                    let mut seed = crate::learn_first(self.learner, &mut f, name, &self.spill_dir)?;
+                let seed = match self.learn {
+                    LearnMode::Auto => {
+                        crate::learn_first(self.learner, &mut f, name, &self.spill_dir)?
+                    }
+                    _ => None,
+                };
+                let counts = if let Some(mut seed) = seed {
                     seed.learned.absorb(self.dictionary);
                     seed.replay(
                         self.pipeline,

@@ -223,6 +223,47 @@ fn a_line_longer_than_the_limit_stops_output_before_it() {
 }
 
 #[test]
+fn a_long_line_in_a_file_writes_every_line_before_it_and_names_its_number() {
+    // Large enough for the first pass that files on disk get, with the
+    // long line after 2,000 good ones.
+    let dir = tmpdir();
+    let mut input = Vec::new();
+    for i in 0..2000 {
+        input.extend_from_slice(format!("2024 INFO line {i} from 10.0.0.1\n").as_bytes());
+    }
+    input.extend(std::iter::repeat_n(b'a', 100_000));
+    input.extend_from_slice(b" 10.0.0.2\nafter\n");
+    let file = write(dir.path(), "app.log", &input);
+    let by_name = logscrub()
+        .args(["--max-line-bytes", "64K"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let redirected = logscrub()
+        .args(["--max-line-bytes", "64K"])
+        .pipe_stdin(&file)
+        .unwrap()
+        .output()
+        .unwrap();
+    for (out, name) in [(by_name, "app.log"), (redirected, "-")] {
+        assert_eq!(out.status.code(), Some(3));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("{name}: line 2001 is longer than 65536 bytes")),
+            "{stderr}"
+        );
+        assert_eq!(newlines(&out.stdout), 2000);
+        assert!(!contains(&out.stdout, b"10.0.0.1"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.starts_with("2024 INFO line 1999 from <IPV4-"),
+            "{last}"
+        );
+    }
+}
+
+#[test]
 fn a_long_line_under_the_limit_is_redacted_whole() {
     let mut line = "x".repeat(3_000_000);
     line.push_str(" ops@corp.com ");
