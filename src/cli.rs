@@ -13,6 +13,7 @@ Examples:
   logscrub -o redacted.log atlassian-bitbucket.log
   logscrub -o redacted.zip --report report.json support.zip
   logscrub --check redacted.zip && upload redacted.zip
+  logscrub --check -v --findings findings.sarif support.zip
   tail -f catalina.out | logscrub
   logscrub --key-file ~/.logscrub-key app.log          # same tokens across runs
   logscrub rules list
@@ -130,6 +131,24 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["output", "map"])]
     pub check: bool,
 
+    /// Write one record per value found to PATH: file, line, byte columns,
+    /// rule, label and token, never the value.
+    ///
+    /// JSON Lines, or SARIF 2.1.0 for a `.sarif` PATH or with
+    /// `--findings-format sarif`. With --check or a normal run; the file
+    /// appears only when complete.
+    #[arg(long, value_name = "PATH")]
+    pub findings: Option<PathBuf>,
+
+    /// Format of the --findings file (default: by its extension).
+    #[arg(long, value_name = "FORMAT", value_enum, requires = "findings")]
+    pub findings_format: Option<crate::report::findings::Format>,
+
+    /// List every value found on stderr, one line each:
+    /// `file:line:column rule token`.
+    #[arg(short, long)]
+    pub verbose: bool,
+
     /// Write a JSON report to PATH: per file and per rule counts, lines
     /// changed, bytes, duration, files left out and why.
     ///
@@ -173,8 +192,9 @@ pub struct Cli {
     pub max_unpacked: usize,
 
     /// Largest compression ratio a stream may have once past 16 MiB
-    /// unpacked (zip bomb guard).
-    #[arg(long, value_name = "NUM", default_value_t = 250, value_parser = clap::value_parser!(u64).range(2..))]
+    /// unpacked (zip bomb guard; the default is more than deflate can reach,
+    /// so that floods of one repeated line pass).
+    #[arg(long, value_name = "NUM", default_value_t = crate::bundle::limits::DEFAULT_MAX_RATIO, value_parser = clap::value_parser!(u64).range(2..))]
     pub max_ratio: u64,
 
     /// No summary on stderr and no progress bar; errors still show.

@@ -100,6 +100,10 @@ pub struct Config {
     pub report: Option<PathBuf>,
     /// `--map`.
     pub map: Option<PathBuf>,
+    /// `--findings` and its format.
+    pub findings: Option<(PathBuf, crate::report::findings::Format)>,
+    /// `--verbose`: list findings on stderr.
+    pub verbose: bool,
     /// `--quiet`: no summary, no progress.
     pub quiet: bool,
     /// Show a progress bar (stderr is a terminal, not quiet).
@@ -133,6 +137,9 @@ impl Config {
         let target = resolve_target(cli, &inputs)?;
         check_paths(&inputs, &target, cli.report.as_deref(), cli.map.as_deref())?;
         check_destinations(&target, cli.report.as_deref(), cli.map.as_deref())?;
+        if let Some(f) = &cli.findings {
+            check_findings_path(&inputs, f, cli.report.as_deref(), cli.map.as_deref())?;
+        }
         let threads = match cli.threads {
             Some(n) => usize::from(n),
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -165,6 +172,13 @@ impl Config {
             check: cli.check,
             report: cli.report.clone(),
             map: cli.map.clone(),
+            findings: cli.findings.clone().map(|p| {
+                let format = cli
+                    .findings_format
+                    .unwrap_or_else(|| crate::report::findings::Format::for_path(&p));
+                (p, format)
+            }),
+            verbose: cli.verbose,
             quiet: cli.quiet,
             progress: !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             bundle: bundle::Options {
@@ -398,6 +412,36 @@ fn check_destinations(target: &Target, report: Option<&Path>, map: Option<&Path>
             _ => Path::new("."),
         };
         writable_folder(what, p, dir)?;
+    }
+    Ok(())
+}
+
+/// Refuses a `--findings` file that is an input or the report or map.
+fn check_findings_path(
+    inputs: &[Input],
+    findings: &Path,
+    report: Option<&Path>,
+    map: Option<&Path>,
+) -> Result<()> {
+    for input in inputs {
+        if let Input::Path(inp) = input
+            && (same_file(inp, findings)
+                || absolute(inp) == absolute(findings)
+                || inp.is_dir() && absolute(findings).starts_with(absolute(inp)))
+        {
+            return Err(Error::Usage(format!(
+                "--findings {} is or is inside the input {}; logscrub never writes into its input",
+                findings.display(),
+                inp.display()
+            )));
+        }
+    }
+    for (what, other) in [("--report", report), ("--map", map)] {
+        if other.is_some_and(|o| absolute(o) == absolute(findings)) {
+            return Err(Error::Usage(format!(
+                "--findings and {what} must be different files"
+            )));
+        }
     }
     Ok(())
 }

@@ -93,6 +93,25 @@ pub fn run(config: &Config) -> Result<RunReport> {
     if config.map.is_some() {
         redactor = redactor.with_map();
     }
+    // The findings file's place is tried before any input is read.
+    let findings_file = match &config.findings {
+        Some((path, _)) => Some(AtomicFile::create(path).map_err(|e| {
+            let why = match e {
+                Error::Output { source, .. } => std::io::Error::from(source.kind()).to_string(),
+                other => other.to_string(),
+            };
+            Error::Usage(format!(
+                "--findings {}: cannot write there: {why}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    let collector =
+        (config.findings.is_some() || config.verbose).then(report::findings::Collector::new);
+    if collector.is_some() {
+        redactor = redactor.with_token_rules();
+    }
     let redactor = Arc::new(redactor);
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
@@ -118,6 +137,7 @@ pub fn run(config: &Config) -> Result<RunReport> {
         learner: &learner,
         dictionary: &LearnState::default(),
         collect: None,
+        findings: collector.as_ref(),
     };
     let mut report = match &config.target {
         Target::Stdout => {
@@ -136,6 +156,30 @@ pub fn run(config: &Config) -> Result<RunReport> {
         .map(|i| redactor.engine().rule(i as u32).id.clone())
         .collect();
     report.duration = start.elapsed();
+    if let Some(c) = &collector {
+        let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+        report.findings = c.take(&files, |t| redactor.rule_of_token(t));
+    }
+    // A file that failed has findings nobody knows: then no findings file
+    // is written at all (its temporary file goes), rather than one that
+    // looks complete.
+    if let (Some(file), Some((_, format)), true) =
+        (findings_file, &config.findings, report.errors.is_empty())
+    {
+        let bytes = match format {
+            report::findings::Format::Jsonl => report::findings::to_jsonl(&report.findings),
+            report::findings::Format::Sarif => {
+                let rules: Vec<(String, String)> = (0..redactor.engine().rule_count())
+                    .map(|i| {
+                        let r = redactor.engine().rule(i as u32);
+                        (r.id.clone(), r.description.clone())
+                    })
+                    .collect();
+                report::findings::to_sarif(&report.findings, &rules)
+            }
+        };
+        write_whole(file, &bytes)?;
+    }
     if let Some(path) = &config.report {
         write_whole(AtomicFile::create(path)?, &report.to_json())?;
     }
@@ -148,18 +192,26 @@ pub fn run(config: &Config) -> Result<RunReport> {
 /// The first pass over a seekable input ([`redact::replay`]): learn every
 /// host name, store the findings of every chunk (in an unnamed temporary
 /// file in `dir`), then rewind to where the input started.
+///
+/// `None` when the input holds a line longer than the limit: then it is
+/// redacted in one pass, learning as it goes, which writes every line
+/// before the long one and stops there with its real line number.
 pub fn learn_first(
     learner: &Pipeline<FirstPass>,
     f: &mut File,
     name: &Path,
     dir: &Path,
-) -> Result<Seed> {
+) -> Result<Option<Seed>> {
     let err = |e| Error::Input {
         path: name.to_path_buf(),
         source: e,
     };
     let start = f.stream_position().map_err(err)?;
-    let seed = FirstPass::run(learner, f, name, dir)?;
+    let seed = match FirstPass::run(learner, f, name, dir) {
+        Ok(seed) => Some(seed),
+        Err(Error::LongLine { .. }) => None,
+        Err(e) => return Err(e),
+    };
     f.seek(SeekFrom::Start(start)).map_err(err)?;
     Ok(seed)
 }

@@ -120,10 +120,11 @@ fn run(cli: &Cli, paint: &Paint, stop: &Stop) -> Result<i32> {
             || cli.output.is_some()
             || cli.check
             || cli.report.is_some()
+            || cli.findings.is_some()
             || cli.map.is_some())
     {
         return Err(Error::Usage(
-            "inputs, -o, --check, --report and --map belong to a redaction run, not to a subcommand"
+            "inputs, -o, --check, --report, --findings and --map belong to a redaction run, not to a subcommand"
                 .into(),
         ));
     }
@@ -319,6 +320,13 @@ fn finish(config: &Config, report: &RunReport, paint: &Paint) -> i32 {
     }
     // On stdout a file left out is missing from the one stream the user
     // gets, which looks like success: it is an error (exit 3).
+    if config.verbose {
+        let _ = write!(
+            err,
+            "{}",
+            logscrub::report::findings::to_text(&report.findings)
+        );
+    }
     let left_out_of_stdout = config.target == Target::Stdout && !report.left_out.is_empty();
     if config.target == Target::Stdout {
         // No summary around a pipe's data; but a file left out is said.

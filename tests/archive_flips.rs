@@ -85,6 +85,7 @@ fn redact(name: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
         learner: &learner,
         dictionary: &logscrub::redact::learn::LearnState::default(),
         collect: None,
+        findings: None,
     };
     let at = At::top(name.into(), name.as_bytes().to_vec(), false);
     let budget = Budget::new(opts.limits.max_unpacked);

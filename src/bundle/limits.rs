@@ -11,8 +11,12 @@
 //! - **ratio**: a stream that has produced more than [`RATIO_FLOOR`] bytes
 //!   may not have produced more than `--max-ratio` (default
 //!   [`DEFAULT_MAX_RATIO`]) times the compressed bytes it has read. Ordinary
-//!   logs compress 5 to 30 times; deflate cannot exceed about 1,030, which
-//!   bombs approach. Below the floor the ratio is not checked: a small file
+//!   logs compress 5 to 30 times, and a flood of one repeated log line
+//!   about 300 times (700 for very short lines); deflate cannot exceed about
+//!   1,030, so the default refuses only what deflate cannot honestly reach
+//!   (a zip entry whose declared sizes claim more). Bombs that deflate
+//!   honestly are stopped by the unpacked size and by the nesting depth,
+//!   never by a ratio that a log can also have. Below the floor the ratio is not checked: a small file
 //!   cannot hurt, and tiny repetitive files do compress that well.
 //!
 //! Sizes that a zip archive declares are checked before an entry is opened
@@ -31,8 +35,8 @@ pub const DEFAULT_MAX_DEPTH: u32 = 3;
 /// Default limit of decompressed bytes per input: 64 GiB.
 pub const DEFAULT_MAX_UNPACKED: u64 = 64 << 30;
 
-/// Default largest compression ratio.
-pub const DEFAULT_MAX_RATIO: u64 = 250;
+/// Default largest compression ratio: above deflate's limit (about 1,030).
+pub const DEFAULT_MAX_RATIO: u64 = 1100;
 
 /// Decompressed bytes a stream may produce before its ratio is checked.
 pub const RATIO_FLOOR: u64 = 16 << 20;

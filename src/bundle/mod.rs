@@ -49,6 +49,7 @@ use crate::io::pipeline::Pipeline;
 use crate::redact::Redactor;
 use crate::redact::learn::{self, LearnState};
 use crate::redact::replay::{FirstPass, Seed};
+use crate::report::findings::Tap;
 use crate::report::run::{FileRecord, LeftOut, Reason};
 
 pub use kind::Kind;
@@ -289,6 +290,8 @@ pub struct Walker<'a> {
     /// Set during the run-wide learning pass: files are only scanned, and
     /// what each teaches is added here.
     pub collect: Option<&'a std::sync::Mutex<LearnState>>,
+    /// `--findings`, `--verbose`: where each file's findings go.
+    pub findings: Option<&'a crate::report::findings::Collector>,
 }
 
 /// The message of an I/O error that logscrub wrote itself and that holds
@@ -496,7 +499,7 @@ impl Walker<'_> {
         {
             return Ok(None);
         }
-        crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir).map(Some)
+        crate::learn_first(self.learner, file, Path::new(&at.display), &self.spill_dir)
     }
 
     /// Redacts one file's content: classifies it, then leaves it out or
@@ -547,6 +550,10 @@ impl Walker<'_> {
             return Ok(());
         }
         let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
+        // Findings compare the decoded input with the output before it is
+        // encoded or compressed again.
+        let tap = self.findings.map(|c| c.tap(&at.display));
+        let tap = tap.as_ref();
         let mut learned = self.dictionary.fork();
         let seed = seed.map(|mut s| {
             s.learned.absorb(self.dictionary);
@@ -556,10 +563,17 @@ impl Walker<'_> {
             Content::Utf16(endian) => {
                 let mut enc =
                     sniff::Utf16Writer::new(&mut w, endian).map_err(|e| at.output_error(e))?;
-                let mut dec = sniff::Utf16Reader::new(Cursor::new(head).chain(input), endian);
-                let counts =
-                    self.pipeline
-                        .run_scoped(&mut dec, name, &mut enc, name, &mut learned)?;
+                let mut dec = Tap::reader(
+                    tap,
+                    sniff::Utf16Reader::new(Cursor::new(head).chain(input), endian),
+                );
+                let counts = self.pipeline.run_scoped(
+                    &mut dec,
+                    name,
+                    &mut Tap::writer(tap, &mut enc),
+                    name,
+                    &mut learned,
+                )?;
                 enc.finish().map_err(|e| at.output_error(e))?;
                 counts
             }
@@ -586,28 +600,35 @@ impl Walker<'_> {
                 };
                 self.redactor.recycle(scratch);
                 let red = learn::apply(self.redactor, &mut learned, red, &mut counts);
-                w.write_all(red.as_bytes())
+                if let Some(t) = tap {
+                    t.feed(&head);
+                }
+                Tap::writer(tap, &mut w)
+                    .write_all(red.as_bytes())
                     .map_err(|e| at.output_error(e))?;
                 counts
             }
             _ => match seed {
                 Some(seed) => seed.replay(
                     self.pipeline,
-                    &mut Cursor::new(head).chain(input),
+                    &mut Tap::reader(tap, Cursor::new(head).chain(input)),
                     name,
-                    &mut w,
+                    &mut Tap::writer(tap, &mut w),
                     name,
                 )?,
                 None => self.pipeline.run_scoped(
-                    &mut Cursor::new(head).chain(input),
+                    &mut Tap::reader(tap, Cursor::new(head).chain(input)),
                     name,
-                    &mut w,
+                    &mut Tap::writer(tap, &mut w),
                     name,
                     &mut learned,
                 )?,
             },
         };
         w.finish().map_err(|e| at.output_error(e))?;
+        if let (Some(c), Some(t)) = (self.findings, tap) {
+            c.finish(t.clone());
+        }
         rec.files.push(FileRecord {
             path: at.display.clone(),
             encoding: content.encoding(),

@@ -3,8 +3,11 @@
 //!
 //! A file is binary when its name has a well-known binary extension (heap
 //! dumps, flight recordings, classes, images, ...), when its first
-//! [`SNIFF_BYTES`] hold a NUL byte, or when more than a tenth of them are
-//! control characters that text does not use. Everything else is text and
+//! [`SNIFF_BYTES`] hold a NUL byte outside a long run of them, or when more
+//! than a tenth of their other bytes are control characters that text does
+//! not use. Runs of NUL bytes (what copytruncate log rotation leaves at the
+//! start of a log) are text: they come through as bytes and the lines
+//! around them are redacted. Everything else is text and
 //! is redacted as bytes: invalid UTF-8 and Latin-1 come through as they
 //! are. Binary content is never copied through: the caller leaves it out,
 //! fails, or scans it, as `--binary` says.
@@ -78,17 +81,65 @@ pub fn classify(name: &[u8], head: &[u8]) -> Content {
     if head.starts_with(&[0xFE, 0xFF]) {
         return Content::Utf16(Endian::Big);
     }
-    if memchr::memchr(0, head).is_some() {
+    let nul = nul_runs(head, head.len() == SNIFF_BYTES);
+    if nul == Nul::Scattered {
         return Content::Binary("NUL bytes");
     }
     let odd = head
         .iter()
         .filter(|&&c| matches!(c, 1..=8 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F))
         .count();
-    if odd * 10 > head.len() {
+    let text_bytes = match nul {
+        Nul::Runs(n) => head.len() - n,
+        _ => head.len(),
+    };
+    if odd * 10 > text_bytes {
         return Content::Binary("control characters");
     }
     Content::Text
+}
+
+/// Shortest run of NUL bytes that text may hold. Log rotation by
+/// copytruncate leaves the truncated length as a run of NUL bytes at the
+/// start of the file (thousands of them) before the new lines; binary
+/// formats scatter single NUL bytes and short runs among their data
+/// (integers, padding), and UTF-16 without a mark has one in every other
+/// byte.
+const MIN_NUL_RUN: usize = 8;
+
+/// The NUL bytes of a file's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nul {
+    /// None.
+    None,
+    /// Only in runs of [`MIN_NUL_RUN`] and more: this many bytes in all.
+    Runs(usize),
+    /// A single one or a short run: not text.
+    Scattered,
+}
+
+/// Finds the NUL bytes of `head`; a shorter run at its end counts as a run
+/// when `cut` (the head stops inside the file, so the run may go on).
+fn nul_runs(head: &[u8], cut: bool) -> Nul {
+    let mut total = 0;
+    let mut p = 0;
+    while let Some(i) = memchr::memchr(0, &head[p..]) {
+        let start = p + i;
+        let end = head[start..]
+            .iter()
+            .position(|&c| c != 0)
+            .map_or(head.len(), |k| start + k);
+        if end - start < MIN_NUL_RUN && !(cut && end == head.len()) {
+            return Nul::Scattered;
+        }
+        total += end - start;
+        p = end;
+    }
+    if total == 0 {
+        Nul::None
+    } else {
+        Nul::Runs(total)
+    }
 }
 
 /// Reads up to `max` bytes (fewer only at the end of the input).
@@ -340,6 +391,33 @@ mod tests {
         ));
         // UTF-16 without a mark has NUL bytes.
         assert!(matches!(classify(b"w.log", b"a\0b\0"), Content::Binary(_)));
+    }
+
+    #[test]
+    fn runs_of_nul_bytes_around_text_are_text() {
+        // What copytruncate leaves: the old length as NUL bytes, then lines.
+        let mut rotated = vec![0u8; 5000];
+        rotated.extend_from_slice(b"2024 INFO login from 10.1.2.3\n");
+        assert_eq!(classify(b"catalina.out", &rotated), Content::Text);
+        // A run inside, and one that the sniffed head cuts short.
+        let mut inside = b"2024 INFO a\n".to_vec();
+        inside.extend_from_slice(&[0; 64]);
+        inside.extend_from_slice(b"2024 INFO b\n");
+        assert_eq!(classify(b"a.log", &inside), Content::Text);
+        let mut cut = b"2024 INFO a\n".repeat(SNIFF_BYTES / 12 + 1);
+        cut.truncate(SNIFF_BYTES);
+        cut[SNIFF_BYTES - 3..].fill(0);
+        assert_eq!(classify(b"a.log", &cut), Content::Text);
+        assert_eq!(classify(b"a.log", &[0; 100]), Content::Text);
+        // Short runs among other bytes are binary data.
+        assert_eq!(
+            classify(b"x", b"\0\0\0\x01\0\0\0\x02 then text\n"),
+            Content::Binary("NUL bytes")
+        );
+        // Long runs among control bytes are still binary.
+        let mut dump = vec![0u8; 64];
+        dump.extend_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8, 0x10, 0x11]);
+        assert_eq!(classify(b"x", &dump), Content::Binary("control characters"));
     }
 
     #[test]

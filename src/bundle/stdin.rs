@@ -31,6 +31,7 @@ use super::limits::Budget;
 use super::out::Out;
 use super::{At, LearnMode, MaybeGz, Records, Walker};
 use crate::error::{Error, Result};
+use crate::report::findings::Tap;
 use crate::report::run::FileRecord;
 
 /// Bytes that decide what stdin holds: one tar header block.
@@ -200,16 +201,34 @@ impl Walker<'_> {
                     Head::Text => {}
                 }
                 let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
-                let counts = if self.learn == LearnMode::Auto {
-                    let mut seed = crate::learn_first(self.learner, &mut f, name, &self.spill_dir)?;
+                let tap = self.findings.map(|c| c.tap("-"));
+                let seed = match self.learn {
+                    LearnMode::Auto => {
+                        crate::learn_first(self.learner, &mut f, name, &self.spill_dir)?
+                    }
+                    _ => None,
+                };
+                let counts = if let Some(mut seed) = seed {
                     seed.learned.absorb(self.dictionary);
-                    seed.replay(self.pipeline, &mut f, name, &mut w, name)?
+                    seed.replay(
+                        self.pipeline,
+                        &mut Tap::reader(tap.as_ref(), &mut f),
+                        name,
+                        &mut Tap::writer(tap.as_ref(), &mut w),
+                        name,
+                    )?
                 } else {
                     let mut learned = self.dictionary.fork();
-                    self.pipeline
-                        .run_scoped(&mut f, name, &mut w, name, &mut learned)?
+                    self.pipeline.run_scoped(
+                        &mut Tap::reader(tap.as_ref(), &mut f),
+                        name,
+                        &mut Tap::writer(tap.as_ref(), &mut w),
+                        name,
+                        &mut learned,
+                    )?
                 };
                 w.finish().map_err(|e| at.output_error(e))?;
+                self.found(tap);
                 rec.files.push(text_record(counts));
             }
             None => {
@@ -223,20 +242,29 @@ impl Walker<'_> {
                     Head::Text => {}
                 }
                 let mut w = MaybeGz::new(out.open()?, gzip && !self.plain);
+                let tap = self.findings.map(|c| c.tap("-"));
                 // Read on a thread of its own that is not waited for: a
                 // pipe may block forever, and Ctrl-C must still end the run.
                 let counts = self.pipeline.run(
-                    Box::new(input),
+                    Box::new(Tap::reader(tap.as_ref(), input)),
                     name,
-                    &mut w,
+                    &mut Tap::writer(tap.as_ref(), &mut w),
                     name,
                     &mut self.dictionary.fork(),
                 )?;
                 w.finish().map_err(|e| at.output_error(e))?;
+                self.found(tap);
                 rec.files.push(text_record(counts));
             }
         }
         Ok(())
+    }
+
+    /// Keeps what `tap` found in stdin, now complete.
+    fn found(&self, tap: Option<Tap>) {
+        if let (Some(c), Some(t)) = (self.findings, tap) {
+            c.finish(t);
+        }
     }
 
     /// Decodes gzip data on stdin and redacts it as a `.gz` file's content.

@@ -70,6 +70,8 @@ pub struct Redactor {
     derived: teach::Derived,
     /// `--map`: records each token's value; `None` costs nothing.
     map: Option<map::TokenMap>,
+    /// `--findings`: the rule that wrote each token; `None` costs nothing.
+    token_rules: Option<std::sync::Mutex<std::collections::HashMap<Vec<u8>, u32>>>,
     /// Working memory given back by finished runs ([`Redactor::recycle`]).
     spare: std::sync::Mutex<Vec<RedactScratch>>,
 }
@@ -125,6 +127,7 @@ impl Redactor {
             pseudo,
             learning: true,
             map: None,
+            token_rules: None,
             spare: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -139,6 +142,21 @@ impl Redactor {
     pub fn with_map(mut self) -> Redactor {
         self.map = Some(map::TokenMap::new());
         self
+    }
+
+    /// This redactor, recording which rule wrote each token (no value), so
+    /// that findings can name their rule.
+    pub fn with_token_rules(mut self) -> Redactor {
+        self.token_rules = Some(std::sync::Mutex::new(std::collections::HashMap::new()));
+        self
+    }
+
+    /// The id of the rule that wrote `token`, when recorded
+    /// ([`Redactor::with_token_rules`]).
+    pub fn rule_of_token(&self, token: &[u8]) -> Option<String> {
+        let rules = self.token_rules.as_ref()?.lock().ok()?;
+        let rule = *rules.get(token)?;
+        Some(self.engine.rule(rule).id.clone())
     }
 
     /// The recorded tokens, when [`Redactor::with_map`] asked for them.
@@ -464,6 +482,12 @@ impl Redactor {
         );
         if let Some(map) = &self.map {
             map.record(&out[token_start..], value);
+        }
+        if let Some(rules) = &self.token_rules {
+            let mut rules = rules.lock().unwrap_or_else(|p| p.into_inner());
+            if !rules.contains_key(&out[token_start..]) {
+                rules.insert(out[token_start..].to_vec(), rule);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! Counting what was redacted. Counts hold numbers only, never a value, a
 //! hash of a value, or a line of input.
 
+pub mod findings;
 pub mod run;
 
 /// Counts for one chunk, one input, or a whole run.

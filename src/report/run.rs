@@ -117,6 +117,8 @@ pub struct RunReport {
     pub left_out: Vec<LeftOut>,
     /// Failures.
     pub errors: Vec<Failure>,
+    /// Each value found, with its place (`--findings`, `--verbose`).
+    pub findings: Vec<super::findings::Finding>,
 }
 
 impl RunReport {
@@ -407,6 +409,7 @@ mod tests {
                 reason: Reason::Binary("binary file type"),
             }],
             errors: vec![],
+            findings: vec![],
         }
     }
 

@@ -223,6 +223,47 @@ fn a_line_longer_than_the_limit_stops_output_before_it() {
 }
 
 #[test]
+fn a_long_line_in_a_file_writes_every_line_before_it_and_names_its_number() {
+    // Large enough for the first pass that files on disk get, with the
+    // long line after 2,000 good ones.
+    let dir = tmpdir();
+    let mut input = Vec::new();
+    for i in 0..2000 {
+        input.extend_from_slice(format!("2024 INFO line {i} from 10.0.0.1\n").as_bytes());
+    }
+    input.extend(std::iter::repeat_n(b'a', 100_000));
+    input.extend_from_slice(b" 10.0.0.2\nafter\n");
+    let file = write(dir.path(), "app.log", &input);
+    let by_name = logscrub()
+        .args(["--max-line-bytes", "64K"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let redirected = logscrub()
+        .args(["--max-line-bytes", "64K"])
+        .pipe_stdin(&file)
+        .unwrap()
+        .output()
+        .unwrap();
+    for (out, name) in [(by_name, "app.log"), (redirected, "-")] {
+        assert_eq!(out.status.code(), Some(3));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("{name}: line 2001 is longer than 65536 bytes")),
+            "{stderr}"
+        );
+        assert_eq!(newlines(&out.stdout), 2000);
+        assert!(!contains(&out.stdout, b"10.0.0.1"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.starts_with("2024 INFO line 1999 from <IPV4-"),
+            "{last}"
+        );
+    }
+}
+
+#[test]
 fn a_long_line_under_the_limit_is_redacted_whole() {
     let mut line = "x".repeat(3_000_000);
     line.push_str(" ops@corp.com ");
@@ -519,4 +560,46 @@ fn write_errors_name_the_output() {
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.starts_with("logscrub: stdout: cannot write"), "{err}");
+}
+
+#[test]
+fn a_log_that_starts_with_nul_bytes_is_text() {
+    // copytruncate rotation leaves the old length as NUL bytes before the
+    // new lines; a run can also sit between lines.
+    let dir = tmpdir();
+    let mut data = vec![0u8; 20_000];
+    data.extend_from_slice(b"2024-01-01 INFO login from 10.1.2.3\n");
+    data.extend_from_slice(&[0u8; 300]);
+    data.extend_from_slice(b"2024-01-01 INFO by jane@corp.com\n");
+    let input = write(dir.path(), "catalina.out", &data);
+    let out = logscrub()
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = out.stdout;
+    assert!(text.starts_with(&[0u8; 20_000]));
+    assert!(!contains(&text, b"10.1.2.3") && !contains(&text, b"jane@corp.com"));
+    assert!(contains(&text, b"2024-01-01 INFO login from <IPV4-"));
+    assert!(contains(&text, &[0u8; 300]));
+    assert_eq!(newlines(&text), 2);
+    // Into a folder, it is redacted too, not left out.
+    let folder = write(dir.path(), "logs/catalina.out", &data);
+    let red = dir.path().join("red");
+    logscrub()
+        .arg("-q")
+        .arg("-o")
+        .arg(&red)
+        .arg(folder.parent().unwrap())
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(red.join("catalina.out")).unwrap(), text);
+    // A file with NUL bytes scattered among its data stays binary.
+    let bin = write(
+        dir.path(),
+        "core",
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0 10.1.2.3\n",
+    );
+    logscrub().arg(&bin).assert().code(3);
 }

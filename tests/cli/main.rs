@@ -6,6 +6,7 @@
 mod basics;
 mod bundles;
 mod fail_closed;
+mod findings;
 mod golden;
 mod hostile;
 mod keys;
