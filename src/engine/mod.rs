@@ -116,6 +116,13 @@ enum Kind {
         body: usize,
         label: u32,
     },
+    NextLine {
+        begin: usize,
+        value: usize,
+        /// Capture group index of `value` in the `value` regex.
+        group: usize,
+        label: u32,
+    },
 }
 
 /// Per-thread working memory for [`Engine::scan`]; reuse it across chunks.
@@ -244,10 +251,19 @@ impl Engine {
                     body: first + 2,
                     label: label(&rule.label, &mut e.labels),
                 },
+                Matcher::NextLine { .. } => Kind::NextLine {
+                    begin: first,
+                    value: first + 1,
+                    group: e.regexes[first + 1]
+                        .group_info()
+                        .to_index(regex_automata::PatternID::ZERO, "value")
+                        .ok_or_else(|| err("`pattern` needs a capture group `value`".into()))?,
+                    label: label(&rule.label, &mut e.labels),
+                },
             };
             let ri = ri as u32;
             match kind {
-                Kind::Block { .. } => {
+                Kind::Block { .. } | Kind::NextLine { .. } => {
                     e.block_rules.push(ri);
                     block_keywords.extend(rule.keywords.iter().cloned());
                 }
@@ -641,13 +657,40 @@ impl Engine {
         let mut pos = 0;
         while pos < hay.len() {
             if let Some(ri) = state {
+                let le = line_end(hay, pos);
+                if let Kind::NextLine {
+                    value,
+                    group,
+                    label,
+                    ..
+                } = self.rules[ri as usize].kind
+                {
+                    if hay[pos..le].trim_ascii().is_empty() {
+                        pos = le + 1;
+                        continue;
+                    }
+                    // The next line: its value is redacted, and the line is
+                    // an ordinary line all the same (it may open a block).
+                    if record {
+                        let mut caps = self.regexes[value].create_captures();
+                        self.regexes[value].search_captures_with(
+                            &mut s.caches[value],
+                            &Input::new(hay).range(pos..le),
+                            &mut caps,
+                        );
+                        if let Some(sp) = caps.get_group(group) {
+                            self.push_block_text(ri, label, hay, sp.start, sp.end, &mut s.findings);
+                        }
+                    }
+                    state = None;
+                    continue;
+                }
                 let Kind::Block {
                     end, body, label, ..
                 } = self.rules[ri as usize].kind
                 else {
-                    unreachable!("block state always names a block rule")
+                    unreachable!("block state always names a block or next-line rule")
                 };
-                let le = line_end(hay, pos);
                 let line = Input::new(hay).range(pos..le);
                 if let Some(m) = self.regexes[end].search_with(&mut s.caches[end], &line) {
                     if record {
@@ -681,7 +724,9 @@ impl Engine {
             let line = Input::new(hay).range(ls..le);
             let mut first: Option<(u32, regex_automata::Match)> = None;
             for &ri in &self.block_rules {
-                let Kind::Block { begin, .. } = self.rules[ri as usize].kind else {
+                let (Kind::Block { begin, .. } | Kind::NextLine { begin, .. }) =
+                    self.rules[ri as usize].kind
+                else {
                     continue;
                 };
                 if let Some(m) = self.regexes[begin].search_with(&mut s.caches[begin], &line)
@@ -695,7 +740,10 @@ impl Engine {
                 continue;
             };
             let Kind::Block { end, label, .. } = self.rules[ri as usize].kind else {
-                unreachable!("block_rules holds block rules only")
+                // A next-line rule: the value is on the following line.
+                state = Some(ri);
+                pos = le + 1;
+                continue;
             };
             if record {
                 s.protected.push(m.start()..m.end());
@@ -790,6 +838,12 @@ fn compile_rule(rule: &Rule) -> Result<Compiled> {
             let hir = pattern::parse(pattern).map_err(&err)?;
             let re = pattern::build(&hir).map_err(&err)?;
             (Some(hir), vec![re])
+        }
+        Matcher::NextLine { begin, pattern } => {
+            let one = |p: &str, what: &str| {
+                pattern::compile(p).map_err(|m| err(format!("`{what}`: {m}")))
+            };
+            (None, vec![one(begin, "begin")?, one(pattern, "pattern")?])
         }
         Matcher::Block { begin, end, body } => {
             let one = |p: &str, what: &str| {

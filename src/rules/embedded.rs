@@ -9,6 +9,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("identity.toml", include_str!("../../rules/identity.toml")),
     ("secrets.toml", include_str!("../../rules/secrets.toml")),
     ("tokens.toml", include_str!("../../rules/tokens.toml")),
+    ("providers.toml", include_str!("../../rules/providers.toml")),
     ("customer.toml", include_str!("../../rules/customer.toml")),
     ("people.toml", include_str!("../../rules/people.toml")),
 ];

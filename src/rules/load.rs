@@ -240,7 +240,26 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
                 body: s.body.clone().ok_or("block rule: missing `body`")?,
             }
         }
-        other => return Err(format!("unknown kind `{other}` (known: regex, block)")),
+        "next-line" => {
+            if s.end.is_some() || s.body.is_some() || !s.redact.is_empty() {
+                return Err(
+                    "next-line rules take `begin` and `pattern` (with a group `value`), not `end`, `body` or `redact`"
+                        .into(),
+                );
+            }
+            Matcher::NextLine {
+                begin: s.begin.clone().ok_or("next-line rule: missing `begin`")?,
+                pattern: s
+                    .pattern
+                    .clone()
+                    .ok_or("next-line rule: missing `pattern`")?,
+            }
+        }
+        other => {
+            return Err(format!(
+                "unknown kind `{other}` (known: regex, block, next-line)"
+            ));
+        }
     };
     if s.keywords.iter().any(|k| k.is_empty()) {
         return Err("keywords must not be empty strings".into());
@@ -248,11 +267,14 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
     if s.keywords.iter().any(|k| k.contains(['\n', '\r'])) {
         return Err("keywords must not hold a line break: rules match within one line".into());
     }
-    if s.learn && matches!(matcher, Matcher::Block { .. }) {
-        return Err("block rules cannot `learn`".into());
+    let multi_line = !matches!(matcher, Matcher::Regex { .. });
+    if s.learn && multi_line {
+        return Err("block and next-line rules cannot `learn`".into());
     }
-    if matches!(matcher, Matcher::Block { .. }) && s.keywords.is_empty() {
-        return Err("block rules need `keywords` that every begin marker contains".into());
+    if multi_line && s.keywords.is_empty() {
+        return Err(
+            "block and next-line rules need `keywords` that every begin marker contains".into(),
+        );
     }
     let validators = s
         .validators

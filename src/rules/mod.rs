@@ -81,6 +81,15 @@ pub enum Matcher {
         /// A whole body line.
         body: String,
     },
+    /// A value on the line after its key: `begin` finds the key line, and
+    /// the group `value` of `pattern` on the next non-blank line is redacted
+    /// (YAML `password:` with the value below it, HAR `"name"` / `"value"`).
+    NextLine {
+        /// The key line's marker.
+        begin: String,
+        /// What the next line looks like, with a group `value`.
+        pattern: String,
+    },
 }
 
 /// One capture group to redact, with its label.

@@ -16,7 +16,7 @@ pub struct RuleSpec {
     pub label: String,
     /// What the rule finds and why it is sensitive.
     pub description: String,
-    /// `regex` (the default) or `block`.
+    /// `regex` (the default), `block` or `next-line`.
     #[serde(default)]
     pub kind: Option<String>,
     /// The regex (kind `regex`).
