@@ -148,7 +148,7 @@ mod tests {
         assert!(is_service_account(b"root") && is_service_account(b"jenkins"));
         assert!(is_public_org(b"gmail") && !is_public_org(b"northwind"));
         assert!(is_given_name(b"anna") && is_given_name("józef".as_bytes()));
-        assert!(is_family_name(b"kowalski") && !is_family_name(b"exception"));
+        assert!(is_family_name(b"shevchenko") && !is_family_name(b"exception"));
     }
 
     #[test]
