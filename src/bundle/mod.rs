@@ -347,13 +347,67 @@ impl<R: Read> Read for Annotate<R> {
 /// A gzip encoder or a plain writer.
 enum MaybeGz<'w> {
     Plain(&'w mut dyn Write),
-    Gz(Box<GzEncoder<&'w mut dyn Write>>),
+    Gz(Box<Blocks<GzEncoder<&'w mut dyn Write>>>),
+}
+
+/// A writer that hands `inner` its bytes in blocks of [`Blocks::SIZE`],
+/// whatever the sizes of the writes it gets. A compressor's bytes depend on
+/// how its input was split into writes, and the pipeline's writes depend on
+/// timing (how many chunks are ready at once): in fixed blocks, the same
+/// input compresses to the same bytes in every run and at any `-j`.
+/// [`Blocks::drain`] hands over the rest; a flush does not.
+pub(crate) struct Blocks<W: Write> {
+    pub(crate) inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Blocks<W> {
+    const SIZE: usize = 64 << 10;
+
+    pub(crate) fn new(inner: W) -> Blocks<W> {
+        Blocks {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Hands `inner` the bytes still pending.
+    pub(crate) fn drain(&mut self) -> io::Result<()> {
+        self.inner.write_all(&self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Blocks<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= Self::SIZE {
+            let whole = self.pending.len() / Self::SIZE * Self::SIZE;
+            for block in self.pending[..whole].chunks(Self::SIZE) {
+                self.inner.write_all(block)?;
+            }
+            self.pending.drain(..whole);
+        }
+        Ok(())
+    }
+    /// Only what `inner` holds already goes on: see the type's docs.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<'w> MaybeGz<'w> {
     fn new(w: &'w mut dyn Write, gzip: bool) -> MaybeGz<'w> {
         if gzip {
-            MaybeGz::Gz(Box::new(GzEncoder::new(w, Compression::new(LEVEL))))
+            MaybeGz::Gz(Box::new(Blocks::new(GzEncoder::new(
+                w,
+                Compression::new(LEVEL),
+            ))))
         } else {
             MaybeGz::Plain(w)
         }
@@ -362,7 +416,10 @@ impl<'w> MaybeGz<'w> {
     fn finish(self) -> io::Result<()> {
         match self {
             MaybeGz::Plain(w) => w.flush(),
-            MaybeGz::Gz(g) => g.finish()?.flush(),
+            MaybeGz::Gz(mut g) => {
+                g.drain()?;
+                g.inner.finish()?.flush()
+            }
         }
     }
 }
@@ -387,7 +444,7 @@ impl Write for MaybeGz<'_> {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             MaybeGz::Plain(w) => w.flush(),
-            MaybeGz::Gz(g) => g.get_mut().flush(),
+            MaybeGz::Gz(g) => g.inner.get_mut().flush(),
         }
     }
 }

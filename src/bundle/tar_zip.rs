@@ -42,7 +42,10 @@ struct ZipOut<'w, W: WriteSeek + ?Sized> {
 
 /// A zip entry being written.
 struct ZipEntry<'z, 'w, W: WriteSeek + ?Sized> {
-    zip: &'z mut ZipWriter<&'w mut W>,
+    /// The entry's data goes to the zip writer in fixed blocks, and a
+    /// flush does not reach its compressor (see [`super::Blocks`]). The
+    /// entry is complete when the next one starts.
+    zip: super::Blocks<&'z mut ZipWriter<&'w mut W>>,
     name: String,
     options: SimpleFileOptions,
     opened: bool,
@@ -52,6 +55,7 @@ impl<W: WriteSeek + ?Sized> Out for ZipEntry<'_, '_, W> {
     fn open(&mut self) -> Result<&mut dyn io::Write> {
         if !self.opened {
             self.zip
+                .inner
                 .start_file(self.name.as_str(), self.options)
                 .map_err(|e| crate::error::Error::Output {
                     path: self.name.clone().into(),
@@ -59,26 +63,10 @@ impl<W: WriteSeek + ?Sized> Out for ZipEntry<'_, '_, W> {
                 })?;
             self.opened = true;
         }
-        Ok(self)
+        Ok(&mut self.zip)
     }
     fn is_open(&self) -> bool {
         self.opened
-    }
-}
-
-/// The entry's data goes to the zip writer; a flush does not reach its
-/// compressor. The pipeline flushes whenever it waits for input, and a
-/// flushed deflate stream holds an empty block there: the bytes would
-/// depend on timing. The entry is complete when the next one starts.
-impl<W: WriteSeek + ?Sized> io::Write for ZipEntry<'_, '_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.zip.write(buf)
-    }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.zip.write_all(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
@@ -304,12 +292,16 @@ impl Walker<'_> {
             match &mut z.writer {
                 Some(zw) => {
                     let mut eo = ZipEntry {
-                        zip: zw,
+                        zip: super::Blocks::new(zw),
                         name: names::display(&red_path),
                         options,
                         opened: false,
                     };
                     self.node(rec, &child, &mut reader, &mut eo, budget, None)?;
+                    eo.zip.drain().map_err(|e| crate::error::Error::Output {
+                        path: eo.name.clone().into(),
+                        source: e,
+                    })?;
                 }
                 None => self.node(rec, &child, &mut reader, &mut NullOut::new(), budget, None)?,
             }
