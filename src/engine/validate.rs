@@ -526,11 +526,7 @@ fn given_name(w: &str) -> bool {
 /// A known family name, or a hyphenated one with a known part.
 fn family_name(w: &str) -> bool {
     use crate::rules::dictionary::is_family_name;
-    is_family_name(w.as_bytes())
-        || w.split('-')
-            .filter(|p| is_family_name(p.as_bytes()))
-            .count()
-            > 0
+    is_family_name(w.as_bytes()) || w.split('-').any(|p| is_family_name(p.as_bytes()))
 }
 
 /// See [`Validator::PersonName`]. `Kowalski, Anna` is read family name first.
@@ -656,8 +652,10 @@ pub fn given_name_in_context(hay: &[u8], start: usize, end: usize) -> bool {
             return true;
         }
     }
-    if before.ends_with(b", ") || before.ends_with(b" and ") {
-        let b = &before[..before.len() - if before.ends_with(b", ") { 2 } else { 5 }];
+    if let Some(b) = before
+        .strip_suffix(b", ")
+        .or_else(|| before.strip_suffix(b" and "))
+    {
         let word_start = b
             .iter()
             .rposition(|c| !(c.is_ascii_alphabetic() || *c >= 0x80 || *c == b'-'))

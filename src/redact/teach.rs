@@ -122,13 +122,7 @@ impl Teach<'_> {
         let mut core = words.as_slice();
         while let [rest @ .., last] = core
             && rest.len() >= 2
-            && LEGAL_FORMS.contains(
-                &last
-                    .to_ascii_lowercase()
-                    .trim_ascii_end()
-                    .strip_suffix(b".")
-                    .unwrap_or(&last.to_ascii_lowercase()),
-            )
+            && legal_form(last)
         {
             core = rest;
         }
@@ -361,6 +355,14 @@ const LEGAL_FORMS: &[&[u8]] = &[
     b"spa",
     b"srl",
 ];
+
+/// True when `word` (any case, a trailing `.` allowed) is one of
+/// [`LEGAL_FORMS`]: `Ltd.`, `GmbH`.
+fn legal_form(word: &[u8]) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let bare = lower.trim_ascii_end();
+    LEGAL_FORMS.contains(&bare.strip_suffix(b".").unwrap_or(bare))
+}
 
 /// First words after which two words are no name of their own.
 const ORG_LEADS: &[&[u8]] = &[
