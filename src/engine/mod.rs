@@ -26,7 +26,6 @@
 //! Findings that overlap logscrub's own tokens are trimmed so a token is
 //! never redacted again, and overlapping findings are unioned ([`spans`]).
 
-pub mod hostname;
 pub mod pattern;
 pub mod select;
 pub mod spans;

@@ -27,7 +27,7 @@
 //!    after `://`, `@`, `\\`, or a `host=`-style key. Country codes and the
 //!    classic generic TLDs (`.com`, `.net`, `.org`, ...) count anywhere.
 
-use crate::engine::validate::lowercase_into;
+use super::network::{lowercase_into, parse_ipv4};
 
 /// Decides whether `hay[start..end]` is a host name (see the module docs).
 pub fn is_host(hay: &[u8], start: usize, end: usize) -> bool {
@@ -107,7 +107,7 @@ pub fn is_host_in_position(name: &[u8]) -> bool {
     let hex_hash = lower.len() >= 6
         && lower.iter().all(u8::is_ascii_hexdigit)
         && lower.iter().any(u8::is_ascii_digit);
-    !hex_hash && crate::engine::validate::parse_ipv4(lower).is_none()
+    !hex_hash && parse_ipv4(lower).is_none()
 }
 
 /// True when the name at `hay[start..]` follows an in-JVM transport scheme
@@ -316,6 +316,31 @@ const CLASSIC_GTLDS: &[&[u8]] = &[
     b"berlin", b"london", b"paris", b"tokyo", b"nyc",
 ];
 
+/// The domain of `local@domain` has a known suffix, and the address is not a
+/// protocol identifier such as `curve25519-sha256@libssh.org`.
+pub fn email_domain(value: &[u8]) -> bool {
+    let Some(at) = memchr::memrchr(b'@', value) else {
+        // URL-encoded form: jane%40corp.com
+        return match memchr::memmem::find(value, b"%40") {
+            Some(i) => email_domain_part(&value[i + 3..]),
+            None => false,
+        };
+    };
+    email_domain_part(&value[at + 1..])
+}
+
+fn email_domain_part(domain: &[u8]) -> bool {
+    let mut buf = [0u8; 256];
+    let Some(lower) = lowercase_into(domain, &mut buf) else {
+        return false;
+    };
+    let lower = lower.strip_suffix(b".").unwrap_or(lower);
+    if matches!(lower, b"libssh.org" | b"openssh.com") {
+        return false;
+    }
+    has_host_suffix(lower) && !is_reserved(lower)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,5 +479,15 @@ mod tests {
             "build.acme.systems"
         ));
         assert!(!host_in("loaded plugin team.tools", "team.tools"));
+    }
+
+    #[test]
+    fn email_domains() {
+        assert!(email_domain(b"jane@corp.com"));
+        assert!(email_domain(b"jane%40corp.com"));
+        assert!(email_domain(b"ops@build.acme.internal"));
+        assert!(!email_domain(b"curve25519-sha256@libssh.org"));
+        assert!(!email_domain(b"icon@2x.png"));
+        assert!(!email_domain(b"test@example.com"));
     }
 }
