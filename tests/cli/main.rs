@@ -5,6 +5,7 @@
 
 mod basics;
 mod bundles;
+mod entry_points;
 mod fail_closed;
 mod findings;
 mod golden;
