@@ -655,7 +655,6 @@ impl Walker<'_> {
                         )
                         .0
                 };
-                self.redactor.recycle(scratch);
                 let red = learn::apply(self.redactor, &mut learned, red, &mut counts);
                 if let Some(t) = tap {
                     t.feed(&head);

@@ -517,7 +517,8 @@ pub fn run(
                 .for_each(|j| drop(learning.run_job(j)))
         });
     }
-    let dictionary = collected.into_inner().unwrap_or_default();
+    let mut dictionary = collected.into_inner().unwrap_or_default();
+    dictionary.prepare();
     let walker = Walker {
         progress: bar.clone(),
         spill_dir: walker.spill_dir.clone(),

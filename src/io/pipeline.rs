@@ -20,10 +20,10 @@
 //! than `max_line_bytes` stops the run with an error instead of growing
 //! without bound.
 //!
-//! **Working memory** (lazy DFA caches, buffers) is per thread, and when a
-//! run ends it goes back to the processor ([`ChunkProcessor::recycle`]) for
-//! the next run: the files of a bundle do not each build their automata's
-//! states again.
+//! **Working memory** (lazy DFA caches, buffers) is per thread; the
+//! processor hands it out ([`ChunkProcessor::scratch`]) and takes it back
+//! when it is dropped at the end of a run, so the files of a bundle do not
+//! each build their automata's states again.
 //!
 //! **Latency.** A read that returns less than was asked for (a pipe or
 //! terminal with nothing more to give right now) ends the chunk at once if
@@ -71,8 +71,6 @@ pub trait ChunkProcessor: Send + Sync + 'static {
     fn new_counts(&self) -> Counts;
     /// The ordered stage's handle for the workers of a run that starts now.
     fn shared(&self, ordered: &mut Self::Ordered) -> Self::Shared;
-    /// Takes back working memory when a run is over, for later runs.
-    fn recycle(&self, _s: Self::Scratch) {}
     /// The state after `chunk`, given the state before it. Runs sequentially
     /// on every chunk, so it must be cheap.
     fn advance(&self, state: Self::State, chunk: &[u8], s: &mut Self::Scratch) -> Self::State;
@@ -267,18 +265,17 @@ impl<P: ChunkProcessor> Pipeline<P> {
         result
     }
 
-    /// Hands the working memory of a finished run to the processor, so the
-    /// next run starts with lazy DFAs that have their states built. Memory
-    /// that comes back later (workers still busy when a run stopped early,
-    /// the reader of a stream that ended in an error) is freed instead.
+    /// Drops the working memory of a finished run, which returns it to the
+    /// processor for the next run. Memory that comes back later (workers
+    /// still busy when a run stopped early, the reader of a stream that
+    /// ended in an error) goes back when it is dropped in turn.
     fn give_back(&self, scratches: &Mutex<Vec<P::Scratch>>) {
-        let spare = scratches
-            .lock()
-            .map(|mut v| std::mem::take(&mut *v))
-            .unwrap_or_default();
-        for s in spare {
-            self.proc.recycle(s);
-        }
+        drop(
+            scratches
+                .lock()
+                .map(|mut v| std::mem::take(&mut *v))
+                .unwrap_or_default(),
+        );
     }
 
     #[allow(clippy::type_complexity)] // a private tuple of channel ends, used twice

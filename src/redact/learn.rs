@@ -226,7 +226,16 @@ impl LearnState {
         }
     }
 
+    /// Builds the search over the values known now, once, so that every
+    /// [`LearnState::fork`] of a run-wide dictionary shares it instead of
+    /// building its own.
+    pub fn prepare(&mut self) {
+        self.index.refresh();
+    }
+
     /// A copy of the values known, for a run of its own (nothing published).
+    /// Cheap on a [`prepared`](LearnState::prepare) state: the phrase search
+    /// is shared, not built again.
     pub fn fork(&self) -> LearnState {
         let mut index = self.index.clone();
         index.refresh();
@@ -552,7 +561,6 @@ pub fn apply(
         let mut scratch = r.scratch();
         let mut later = Vec::new();
         r.settle(&mut buf, &changed, &mut scratch, counts, &mut later);
-        r.recycle(scratch);
         for l in &later {
             st.learn(l);
         }

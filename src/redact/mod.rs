@@ -72,8 +72,46 @@ pub struct Redactor {
     map: Option<map::TokenMap>,
     /// `--findings`: the rule that wrote each token; `None` costs nothing.
     token_rules: Option<std::sync::Mutex<std::collections::HashMap<Vec<u8>, u32>>>,
-    /// Working memory given back by finished runs ([`Redactor::recycle`]).
-    spare: std::sync::Mutex<Vec<RedactScratch>>,
+    /// Working memory given back by finished runs ([`PooledScratch`]).
+    spare: Spare,
+    /// Pieces of working memory made from nothing, for tests.
+    #[cfg(test)]
+    made: std::sync::atomic::AtomicUsize,
+}
+
+/// Where working memory goes back to when its [`PooledScratch`] drops.
+type Spare = std::sync::Arc<std::sync::Mutex<Vec<RedactScratch>>>;
+
+/// Working memory of a [`Redactor`] on loan: it goes back to the
+/// redactor's pool when dropped, on every path, so the next caller finds
+/// lazy DFAs whose states are built.
+#[derive(Debug)]
+pub struct PooledScratch {
+    s: Option<RedactScratch>,
+    home: Spare,
+}
+
+impl std::ops::Deref for PooledScratch {
+    type Target = RedactScratch;
+    fn deref(&self) -> &RedactScratch {
+        self.s.as_ref().expect("scratch present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledScratch {
+    fn deref_mut(&mut self) -> &mut RedactScratch {
+        self.s.as_mut().expect("scratch present until dropped")
+    }
+}
+
+impl Drop for PooledScratch {
+    fn drop(&mut self) {
+        if let (Some(s), Ok(mut v)) = (self.s.take(), self.home.lock())
+            && v.len() < SPARE_SCRATCHES
+        {
+            v.push(s);
+        }
+    }
 }
 
 /// Most pieces of spare working memory kept: more than any run holds at
@@ -128,7 +166,9 @@ impl Redactor {
             learning: true,
             map: None,
             token_rules: None,
-            spare: std::sync::Mutex::new(Vec::new()),
+            spare: Spare::default(),
+            #[cfg(test)]
+            made: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -175,11 +215,14 @@ impl Redactor {
     /// built their states already. A fresh one has to build them again from
     /// the first bytes on, which over a support bundle of many small files
     /// costs more than the scan itself.
-    pub fn scratch(&self) -> RedactScratch {
+    pub fn scratch(&self) -> PooledScratch {
+        let home = std::sync::Arc::clone(&self.spare);
         if let Some(s) = self.spare.lock().ok().and_then(|mut v| v.pop()) {
-            return s;
+            return PooledScratch { s: Some(s), home };
         }
-        RedactScratch {
+        #[cfg(test)]
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let s = RedactScratch {
             engine: self.engine.scratch(),
             tmp: Vec::new(),
             log: EmitLog::default(),
@@ -187,16 +230,14 @@ impl Redactor {
             next: Vec::new(),
             batch: Vec::new(),
             unsettled: Vec::new(),
-        }
+        };
+        PooledScratch { s: Some(s), home }
     }
 
-    /// Keeps working memory from [`Redactor::scratch`] for later runs.
-    pub fn recycle(&self, s: RedactScratch) {
-        if let Ok(mut v) = self.spare.lock()
-            && v.len() < SPARE_SCRATCHES
-        {
-            v.push(s);
-        }
+    /// Pieces of working memory made from nothing so far.
+    #[cfg(test)]
+    pub(crate) fn scratches_made(&self) -> usize {
+        self.made.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Pieces of spare working memory held.
@@ -550,12 +591,12 @@ fn fail_on_marker(chunk: &[u8]) {
 fn fail_on_marker(_chunk: &[u8]) {}
 
 impl ChunkProcessor for Redactor {
-    type Scratch = RedactScratch;
+    type Scratch = PooledScratch;
     type State = BlockState;
     type Ordered = LearnState;
     type Shared = learn::SharedNames;
 
-    fn scratch(&self) -> RedactScratch {
+    fn scratch(&self) -> PooledScratch {
         Redactor::scratch(self)
     }
 
@@ -567,11 +608,7 @@ impl ChunkProcessor for Redactor {
         st.shared()
     }
 
-    fn recycle(&self, s: RedactScratch) {
-        Redactor::recycle(self, s);
-    }
-
-    fn advance(&self, state: BlockState, chunk: &[u8], s: &mut RedactScratch) -> BlockState {
+    fn advance(&self, state: BlockState, chunk: &[u8], s: &mut PooledScratch) -> BlockState {
         self.engine.block_state_after(chunk, state, &mut s.engine)
     }
 
@@ -579,7 +616,7 @@ impl ChunkProcessor for Redactor {
         &self,
         state: BlockState,
         chunk: &[u8],
-        s: &mut RedactScratch,
+        s: &mut PooledScratch,
         out: Vec<u8>,
         counts: &mut Counts,
         shared: &learn::SharedNames,
@@ -592,5 +629,39 @@ impl ChunkProcessor for Redactor {
 
     fn ordered(&self, st: &mut LearnState, red: Redacted, counts: &mut Counts) -> Redacted {
         learn::apply(self, st, red, counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redact::pseudonym::{Key, Pseudonymizer};
+
+    /// File and entry names are redacted one short text at a time; each
+    /// call borrows working memory and its drop gives it back, so a bundle
+    /// of many names never builds lazy DFA states again.
+    #[test]
+    fn working_memory_goes_back_to_the_pool_on_every_path() {
+        let engine = Engine::new(&crate::rules::RuleSet::embedded().unwrap()).unwrap();
+        let key = Key::from_material(b"pool-test-key-material").unwrap();
+        let r = Redactor::new(engine, Pseudonymizer::new(key));
+        for i in 0..50 {
+            let out = r.redact_bytes(format!("logs/db{i:02}.corp.example.internal.log").as_bytes());
+            assert!(!out.is_empty());
+        }
+        assert_eq!(r.scratches_made(), 1, "one piece, borrowed fifty times");
+        assert_eq!(r.spare_scratches(), 1);
+        // A borrower that ends early (an error, a panic unwinding) still
+        // gives its memory back.
+        let early = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _s = r.scratch();
+            panic!("a caller fails while holding working memory");
+        }));
+        assert!(early.is_err());
+        assert_eq!(r.spare_scratches(), 1);
+        let (a, b) = (r.scratch(), r.scratch());
+        assert_eq!(r.scratches_made(), 2, "two at once need two");
+        drop((a, b));
+        assert_eq!(r.spare_scratches(), 2);
     }
 }

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::learn::{LearnState, SharedNames};
-use super::{RedactScratch, Redacted, Redactor};
+use super::{PooledScratch, Redacted, Redactor};
 use crate::engine::{BlockState, Finding};
 use crate::io::pipeline::{ChunkProcessor, Pipeline};
 use crate::report::Counts;
@@ -244,7 +244,7 @@ impl FirstPass {
 pub struct FirstPassScratch {
     /// The redactor's working memory, of which the first pass uses the
     /// engine's; it goes back to the redactor for the second pass.
-    redact: RedactScratch,
+    redact: PooledScratch,
     learn: Vec<Finding>,
 }
 
@@ -274,10 +274,6 @@ impl ChunkProcessor for FirstPass {
     }
 
     fn shared(&self, _st: &mut FirstPassState) {}
-
-    fn recycle(&self, s: FirstPassScratch) {
-        self.redactor.recycle(s.redact);
-    }
 
     fn advance(&self, state: BlockState, chunk: &[u8], s: &mut FirstPassScratch) -> BlockState {
         self.redactor
@@ -372,7 +368,7 @@ pub struct ReplayState {
 /// Working memory of the second pass.
 #[derive(Debug)]
 pub struct ReplayScratch {
-    redact: RedactScratch,
+    redact: PooledScratch,
     buf: Vec<u8>,
 }
 
@@ -395,10 +391,6 @@ impl ChunkProcessor for Replay {
 
     fn shared(&self, st: &mut LearnState) -> SharedNames {
         st.shared()
-    }
-
-    fn recycle(&self, s: ReplayScratch) {
-        self.redactor.recycle(s.redact);
     }
 
     /// For a chunk that is the stored one, the block state after it is the
