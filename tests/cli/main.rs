@@ -5,11 +5,13 @@
 
 mod basics;
 mod bundles;
+mod dictionary;
 mod fail_closed;
 mod findings;
 mod golden;
 mod hostile;
 mod keys;
+mod keywords;
 mod learn_allow;
 mod outputs;
 mod people;
