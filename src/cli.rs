@@ -16,6 +16,8 @@ Examples:
   logscrub --check -v --findings findings.sarif support.zip
   tail -f catalina.out | logscrub
   logscrub --key-file ~/.logscrub-key app.log          # same tokens across runs
+  logscrub learn -o names.dict --key-file ~/.logscrub-key bundle-a/
+  logscrub --key-file ~/.logscrub-key --dictionary names.dict -o out/ bundle-b/
   logscrub rules list
   logscrub rules check my-rules.toml";
 
@@ -53,7 +55,7 @@ pub struct Cli {
     pub output: Option<PathBuf>,
 
     /// Worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "NUM", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(short = 'j', long, global = true, value_name = "NUM", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// Load rules from a TOML file, or from every *.toml file in a folder.
@@ -74,6 +76,15 @@ pub struct Cli {
     #[arg(long = "allow", value_name = "FILE", global = true)]
     pub allow: Vec<PathBuf>,
 
+    /// Replace each word or phrase listed in FILE wherever it appears, in
+    /// any case, also inside paths and identifiers, as <KEYWORD-...>.
+    ///
+    /// One entry a line, `#` comments (the format of --allow); a phrase's
+    /// spaces also match `-`, `_`, `.` or nothing. For company names,
+    /// product code names, project keys. Repeat for more files.
+    #[arg(long = "keywords", value_name = "FILE", global = true)]
+    pub keywords: Vec<PathBuf>,
+
     /// Leave out the built-in allow list of public services.
     ///
     /// By default documentation, vendor, standards, registry and certificate
@@ -88,8 +99,18 @@ pub struct Cli {
     /// The same key gives the same tokens in every run and on every machine.
     /// Without it, LOGSCRUB_KEY is used; without that, a random key makes
     /// tokens consistent within this run only.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub key_file: Option<PathBuf>,
+
+    /// Also replace the values of a dictionary FILE made by `logscrub
+    /// learn`, wherever they appear (repeatable; the files merge).
+    ///
+    /// The file holds keyed hashes, no values: it needs the key it was made
+    /// with (--key-file or LOGSCRUB_KEY), and a file made with another key
+    /// is refused. Each value gets the token it would get had this run
+    /// learned it.
+    #[arg(long = "dictionary", value_name = "FILE", global = true)]
+    pub dictionary: Vec<PathBuf>,
 
     /// Longest line accepted (bytes; K, M, G, KiB, MiB, GiB suffixes).
     ///
@@ -113,7 +134,7 @@ pub struct Cli {
     /// still replaced everywhere, and a new value is still redacted where a
     /// rule finds it, only not searched for elsewhere. Each value costs
     /// about 150 bytes of memory.
-    #[arg(long, value_name = "NUM", default_value_t = crate::redact::learn::DEFAULT_CAP)]
+    #[arg(long, value_name = "NUM", global = true, default_value_t = crate::redact::learn::DEFAULT_CAP)]
     pub max_learned: usize,
 
     /// Flush output after every line that arrives.
@@ -174,12 +195,12 @@ pub struct Cli {
     /// with `/` matches the path inside the input (`application-logs/**`).
     /// Others are left out and named in the report; archives are always
     /// opened so their files can match.
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", global = true)]
     pub include: Vec<String>,
 
     /// Leave out files matching GLOB, or in a folder matching it
     /// (repeatable; wins over --include).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", global = true)]
     pub exclude: Vec<String>,
 
     /// Deepest nesting of archives and .gz files opened (a .gz in a .tar.gz
@@ -293,6 +314,22 @@ pub enum Command {
     /// List or check the rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Run the learning pass only, and write what it learned as a
+    /// dictionary of keyed hashes (no values) for --dictionary.
+    ///
+    /// Every file of the INPUTs (folders and archives opened) is scanned,
+    /// nothing is written but FILE. Needs a key (--key-file or
+    /// LOGSCRUB_KEY). --dictionary files given are merged in: with no
+    /// INPUT, `learn` merges dictionaries. Fails (exit 3, no FILE) when an
+    /// input cannot be read.
+    Learn {
+        /// The dictionary to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Log files, folders, .gz files and archives to learn from.
+        #[arg(value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// For example: `logscrub completions bash > /etc/bash_completion.d/logscrub`.

@@ -86,6 +86,10 @@ pub struct Config {
     pub key: Key,
     /// Where the key came from.
     pub key_source: KeySource,
+    /// `--dictionary` files.
+    pub dictionaries: Vec<PathBuf>,
+    /// `--keywords` files.
+    pub keywords: Vec<PathBuf>,
     /// Pipeline settings.
     pub pipeline: pipeline::Options,
     /// Learned host names.
@@ -159,6 +163,8 @@ impl Config {
             },
             key,
             key_source,
+            dictionaries: cli.dictionary.clone(),
+            keywords: cli.keywords.clone(),
             pipeline: pipeline::Options {
                 chunk_bytes: cli.chunk_bytes,
                 max_line_bytes: cli.max_line_bytes,
@@ -205,6 +211,33 @@ impl Config {
     pub fn set_interrupt(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
         self.pipeline.interrupt = Some(flag.clone());
         self.bundle.interrupt = Some(flag);
+    }
+}
+
+impl Config {
+    /// The configuration of `logscrub learn -o out INPUTS`: the inputs are
+    /// read, nothing is written but `out`, which may not be an input or in
+    /// an input folder.
+    pub fn for_learn(cli: &Cli, inputs: &[PathBuf], out: &Path) -> Result<Config> {
+        let mut c = Config::from_cli(cli)?;
+        if c.key_source == KeySource::Random {
+            return Err(Error::Usage(
+                "learn needs a key (--key-file or LOGSCRUB_KEY): a dictionary is of use only with the key it was made with".into(),
+            ));
+        }
+        if inputs.iter().any(|p| p.as_os_str() == "-") {
+            return Err(Error::Usage(
+                "learn reads files, folders and archives, not stdin".into(),
+            ));
+        }
+        c.inputs = inputs.iter().map(|p| Input::Path(p.clone())).collect();
+        check_paths(&c.inputs, &Target::File(out.to_path_buf()), None, None)?;
+        c.target = Target::Nothing;
+        c.output = None;
+        c.check = true;
+        c.bundle.check = true;
+        c.progress = false;
+        Ok(c)
     }
 }
 

@@ -60,6 +60,7 @@ use error::{Error, Result};
 use io::pipeline::Pipeline;
 use io::sink::AtomicFile;
 use redact::Redactor;
+use redact::dictfile::Dictionary;
 use redact::learn::LearnState;
 use redact::pseudonym::Pseudonymizer;
 use redact::replay::{FirstPass, Seed};
@@ -68,7 +69,8 @@ use rules::RuleSet;
 
 /// Builds the redactor a run would use: rules loaded and compiled, key set.
 pub fn build_redactor(config: &Config) -> Result<Redactor> {
-    let set = RuleSet::load(&config.rules)?;
+    let mut set = RuleSet::load(&config.rules)?;
+    rules::keywords::add(&mut set, &config.keywords)?;
     if set.is_empty() {
         return Err(Error::Usage(
             "no rules: --no-default-rules needs at least one --rules PATH".into(),
@@ -78,6 +80,68 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
     let mut redactor = Redactor::new(engine, Pseudonymizer::new(config.key.clone()));
     redactor.set_learning(config.learn != LearnMode::Off);
     Ok(redactor)
+}
+
+/// The pool of the pipeline's workers.
+fn worker_pool(config: &Config) -> Result<Arc<rayon::ThreadPool>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .thread_name(|i| format!("logscrub-worker-{i}"))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", config.threads)))?;
+    Ok(Arc::new(pool))
+}
+
+/// The `--dictionary` files of `config`, merged, their rules and labels
+/// those of `engine`.
+fn load_dictionaries(config: &Config, engine: &Engine) -> Result<Dictionary> {
+    if !config.dictionaries.is_empty() && config.key_source == config::KeySource::Random {
+        return Err(Error::Usage(
+            "--dictionary needs the key its file was made with: give --key-file or LOGSCRUB_KEY"
+                .into(),
+        ));
+    }
+    let mut dict = Dictionary::new(&config.key);
+    for path in &config.dictionaries {
+        dict.load(path, engine)?;
+    }
+    Ok(dict)
+}
+
+/// `logscrub learn`: runs the learning pass over `config`'s inputs and
+/// writes what it learned, merged with the `--dictionary` files, to `out`
+/// as keyed hashes ([`redact::dictfile`]). When an input failed nothing is
+/// written; the failures are in the report.
+pub fn learn(config: &Config, out: &Path) -> Result<RunReport> {
+    redact::learn::set_cap(config.max_learned);
+    let redactor = Arc::new(build_redactor(config)?);
+    let mut dict = load_dictionaries(config, redactor.engine())?;
+    let file = AtomicFile::create(out)?;
+    let pipeline = Pipeline::new(
+        Arc::clone(&redactor),
+        worker_pool(config)?,
+        config.pipeline.clone(),
+    );
+    let learner = pipeline.filling(Arc::new(FirstPass::new(Arc::clone(&redactor))));
+    let walker = Walker {
+        redactor: &redactor,
+        pipeline: &pipeline,
+        opts: &config.bundle,
+        spill_dir: std::env::temp_dir(),
+        progress: None,
+        plain: false,
+        learn: LearnMode::Auto,
+        learner: &learner,
+        dictionary: &LearnState::default(),
+        collect: None,
+        findings: None,
+    };
+    let (learned, report) = bundle::plan::learn(&walker, &config.inputs, config.threads)?;
+    if report.errors.is_empty() {
+        dict.add_learned(&learned);
+        write_whole(file, &dict.render(redactor.engine()))?;
+    }
+    Ok(report)
 }
 
 /// Redacts every input of `config` into its target, then writes the
@@ -90,6 +154,8 @@ pub fn run(config: &Config) -> Result<RunReport> {
     let start = std::time::Instant::now();
     redact::learn::set_cap(config.max_learned);
     let mut redactor = build_redactor(config)?;
+    let dict = load_dictionaries(config, redactor.engine())?;
+    redactor = redactor.with_dictionary(dict);
     if config.map.is_some() {
         redactor = redactor.with_map();
     }
@@ -113,14 +179,11 @@ pub fn run(config: &Config) -> Result<RunReport> {
         redactor = redactor.with_token_rules();
     }
     let redactor = Arc::new(redactor);
-    let pool = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(config.threads)
-            .thread_name(|i| format!("logscrub-worker-{i}"))
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", config.threads)))?,
+    let pipeline = Pipeline::new(
+        Arc::clone(&redactor),
+        worker_pool(config)?,
+        config.pipeline.clone(),
     );
-    let pipeline = Pipeline::new(Arc::clone(&redactor), pool, config.pipeline.clone());
     let learner = pipeline.filling(Arc::new(FirstPass::new(Arc::clone(&redactor))));
     // Spills hold unredacted bytes (a zip nested in an archive, a first
     // pass's findings): they go to the system's temporary folder, never
@@ -154,6 +217,9 @@ pub fn run(config: &Config) -> Result<RunReport> {
     report.check = config.check;
     report.rule_ids = (0..redactor.engine().rule_count())
         .map(|i| redactor.engine().rule(i as u32).id.clone())
+        .collect();
+    report.labels = (0..redactor.engine().label_count())
+        .map(|i| redactor.engine().label(i as u32).to_owned())
         .collect();
     report.duration = start.elapsed();
     if let Some(c) = &collector {

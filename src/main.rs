@@ -130,6 +130,27 @@ fn run(cli: &Cli, paint: &Paint, stop: &Stop) -> Result<i32> {
     }
     match &cli.command {
         Some(Command::Rules(cmd)) => rules(cli, cmd, paint),
+        Some(Command::Learn { output, inputs }) => {
+            let interrupted = stop.arm();
+            let mut config = Config::for_learn(cli, inputs, output)?;
+            config.set_interrupt(Arc::clone(&interrupted));
+            let report = logscrub::learn(&config, output)?;
+            if interrupted.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            for f in &report.errors {
+                eprintln!("{} {}", paint.error(), f.message);
+            }
+            if report.errors.is_empty() {
+                Ok(exit::OK)
+            } else {
+                eprintln!(
+                    "{} no dictionary written: an input could not be read whole",
+                    paint.error()
+                );
+                Ok(exit::INPUT)
+            }
+        }
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(*shell, &mut Cli::command(), "logscrub", &mut out);
@@ -375,7 +396,8 @@ fn rules(cli: &Cli, cmd: &RulesCommand, paint: &Paint) -> Result<i32> {
     if let RulesCommand::Check { paths } = cmd {
         opts.paths.extend(paths.iter().cloned());
     }
-    let set = RuleSet::load(&opts)?;
+    let mut set = RuleSet::load(&opts)?;
+    logscrub::rules::keywords::add(&mut set, &cli.keywords)?;
     // Compile everything, so that a bad regex is reported as a load error.
     logscrub::engine::Engine::new(&set)?;
     let stdout_err = |e| Error::Output {

@@ -489,35 +489,16 @@ pub fn run(
     // archive, several inputs) in `auto` mode, a learning pass over all of
     // them comes first, so that a value found in one file is replaced in
     // every file. Its failures are the redacting pass's to report.
-    let collected = std::sync::Mutex::new(LearnState::default());
     let several = plan.jobs.len() > 1
         || plan
             .jobs
             .iter()
             .any(|j| Kind::from_name(&j.at.name).is_archive());
-    if walker.learn == crate::config::LearnMode::Auto && several {
-        let learning = Walker {
-            spill_dir: walker.spill_dir.clone(),
-            progress: None,
-            collect: Some(&collected),
-            ..*walker
-        };
-        let learn_jobs: Vec<Job> = plan
-            .jobs
-            .iter()
-            .filter(|j| matches!(j.src, Src::File(_)))
-            .map(|j| Job {
-                out: None,
-                ..j.clone()
-            })
-            .collect();
-        pool.install(|| {
-            learn_jobs
-                .par_iter()
-                .for_each(|j| drop(learning.run_job(j)))
-        });
-    }
-    let mut dictionary = collected.into_inner().unwrap_or_default();
+    let mut dictionary = if walker.learn == crate::config::LearnMode::Auto && several {
+        learning_pass(walker, &plan.jobs, &pool).0
+    } else {
+        LearnState::default()
+    };
     dictionary.prepare();
     let walker = Walker {
         progress: bar.clone(),
@@ -551,6 +532,62 @@ pub fn run(
     }
     report.inputs = plan.inputs;
     Ok(report)
+}
+
+/// The learning pass over the files of `jobs`: they are only scanned, and
+/// what their findings teach goes into one dictionary (in any order: see
+/// [`LearnState::absorb`]).
+fn learning_pass(
+    walker: &Walker<'_>,
+    jobs: &[Job],
+    pool: &rayon::ThreadPool,
+) -> (LearnState, Vec<Done>) {
+    let collected = std::sync::Mutex::new(LearnState::default());
+    let learning = Walker {
+        spill_dir: walker.spill_dir.clone(),
+        progress: None,
+        collect: Some(&collected),
+        ..*walker
+    };
+    let learn_jobs: Vec<Job> = jobs
+        .iter()
+        .filter(|j| matches!(j.src, Src::File(_)))
+        .map(|j| Job {
+            out: None,
+            ..j.clone()
+        })
+        .collect();
+    let done = pool.install(|| learn_jobs.par_iter().map(|j| learning.run_job(j)).collect());
+    (collected.into_inner().unwrap_or_default(), done)
+}
+
+/// `logscrub learn`: the learning pass over every file of `inputs`, and
+/// what failed (then the dictionary is incomplete).
+pub fn learn(
+    walker: &Walker<'_>,
+    inputs: &[Input],
+    threads: usize,
+) -> Result<(LearnState, RunReport)> {
+    let mut plan = walker.plan(inputs, &Target::Nothing);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("logscrub-file-{i}"))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let (learned, done) = learning_pass(walker, &plan.jobs, &pool);
+    let mut report = RunReport {
+        left_out: std::mem::take(&mut plan.left_out),
+        ..RunReport::default()
+    };
+    report
+        .errors
+        .extend(plan.errors.into_iter().map(|(_, f)| f));
+    for d in done {
+        report.left_out.extend(d.rec.left_out);
+        report.errors.extend(d.error);
+    }
+    report.inputs = plan.inputs;
+    Ok((learned, report))
 }
 
 /// Redacts the inputs one after the other to stdout. Folders and archives

@@ -131,15 +131,18 @@ pub(super) struct Known {
     /// Number of names the snapshot held.
     names: usize,
     mentions: Vec<Mention>,
+    /// Mentions of the values of the run's `--dictionary` files, which
+    /// never change during a run.
+    hashed: Option<Vec<Mention>>,
 }
 
 /// A bare mention: its bytes in the output and the name's rule and label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Mention {
-    start: usize,
-    end: usize,
-    rule: u32,
-    label: u32,
+pub(super) struct Mention {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) rule: u32,
+    pub(super) label: u32,
 }
 
 /// Longest name that can be learned (a DNS name's limit).
@@ -168,7 +171,7 @@ static NAME_BYTE: [bool; 256] = {
     t
 };
 
-fn name_byte(c: u8) -> bool {
+pub(super) fn name_byte(c: u8) -> bool {
     NAME_BYTE[usize::from(c)]
 }
 
@@ -231,6 +234,13 @@ impl LearnState {
     /// building its own.
     pub fn prepare(&mut self) {
         self.index.refresh();
+    }
+
+    /// Every value known, lower case, with its rule and label.
+    pub(super) fn values(&self) -> impl Iterator<Item = (&[u8], u32, u32)> {
+        let names = self.index.names.iter().map(|(n, &(r, l))| (&n[..], r, l));
+        let phrases = self.index.phrases.iter().map(|(p, r, l)| (&p[..], *r, *l));
+        names.chain(phrases)
     }
 
     /// A copy of the values known, for a run of its own (nothing published).
@@ -370,17 +380,8 @@ impl Index {
                 }
             }
             if found.len() > runs && runs > 0 {
-                // Both kinds in one order; where they overlap the earlier
-                // (then the longer) mention wins.
-                found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-                let mut end = 0;
-                found.retain(|m| {
-                    let keep = m.start >= end;
-                    if keep {
-                        end = m.end;
-                    }
-                    keep
-                });
+                // Both kinds in one order.
+                resolve(&mut found);
             }
         }
         found
@@ -392,30 +393,7 @@ impl Index {
         new_here: &HashMap<Vec<u8>, usize>,
         found: &mut Vec<Mention>,
     ) {
-        let mut i = 0;
-        while i < hay.len() {
-            if !name_byte(hay[i]) {
-                i += 1;
-                continue;
-            }
-            let a = i;
-            while i < hay.len() && name_byte(hay[i]) {
-                i += 1;
-            }
-            let b = i;
-            if let Some(m) = self.run_mention(hay, a, b, new_here) {
-                found.push(m);
-            } else if a > 0
-                && hay[a - 1] == b'%'
-                && b - a > 2
-                && hay[a].is_ascii_hexdigit()
-                && hay[a + 1].is_ascii_hexdigit()
-                && let Some(m) = self.run_mention(hay, a + 2, b, new_here)
-            {
-                // `%2Fjdoe%2F`: the name after a URL escape.
-                found.push(m);
-            }
-        }
+        name_runs(hay, found, |a, b| self.run_mention(hay, a, b, new_here));
     }
 
     /// The longest known name that starts the run `hay[a..b]` and ends
@@ -431,13 +409,7 @@ impl Index {
             return None;
         }
         let mut lower = [0u8; NAME_MAX];
-        // Where a whole word may end, longest first: the run's end, then
-        // each dot that no letter or digit follows (`db-7.` at a
-        // sentence's end).
-        let inner = (a + 1..b).rev().filter(|&e| {
-            hay[e] == b'.' && (e + 1 == b || matches!(hay[e + 1], b'.' | b'-' | b'_'))
-        });
-        for e in std::iter::once(b).chain(inner) {
+        for e in word_ends(hay, a, b) {
             if !self.may_have_length(e - a) {
                 continue;
             }
@@ -461,20 +433,93 @@ impl Index {
     }
 }
 
+/// Calls `at(a, b)` for each run `hay[a..b]` of name bytes, and for its
+/// part after a `%XX` escape when the whole run gives nothing
+/// (`%2Fjdoe%2F`); keeps the mentions it returns.
+pub(super) fn name_runs(
+    hay: &[u8],
+    found: &mut Vec<Mention>,
+    mut at: impl FnMut(usize, usize) -> Option<Mention>,
+) {
+    for (a, b) in runs(hay, name_byte) {
+        if let Some(m) = at(a, b) {
+            found.push(m);
+        } else if a > 0
+            && hay[a - 1] == b'%'
+            && b - a > 2
+            && hay[a].is_ascii_hexdigit()
+            && hay[a + 1].is_ascii_hexdigit()
+            && let Some(m) = at(a + 2, b)
+        {
+            found.push(m);
+        }
+    }
+}
+
+/// Sorts mentions by place and keeps them disjoint: where two overlap the
+/// earlier wins, then the longer, then the smaller (label, rule) pair.
+pub(super) fn resolve(found: &mut Vec<Mention>) {
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.label, m.rule));
+    let mut end = 0;
+    found.retain(|m| {
+        let keep = m.start >= end;
+        if keep {
+            end = m.end;
+        }
+        keep
+    });
+}
+
+/// The maximal runs `(start, end)` of bytes of `hay` that `byte` accepts.
+pub(super) fn runs(hay: &[u8], byte: fn(u8) -> bool) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < hay.len() && !byte(hay[i]) {
+            i += 1;
+        }
+        let a = i;
+        while i < hay.len() && byte(hay[i]) {
+            i += 1;
+        }
+        (a < i).then_some((a, i))
+    })
+}
+
+/// Where a whole word that starts the run `hay[a..b]` may end, longest
+/// first: the run's end, then each dot that no letter or digit follows
+/// (`db-7.` at a sentence's end).
+pub(super) fn word_ends(hay: &[u8], a: usize, b: usize) -> impl Iterator<Item = usize> + '_ {
+    let inner = (a + 1..b).rev().filter(move |&e| {
+        hay[e] == b'.' && (e + 1 == b || matches!(hay[e + 1], b'.' | b'-' | b'_'))
+    });
+    std::iter::once(b).chain(inner)
+}
+
 /// A byte of a word: a phrase's mention may not begin or end next to one
 /// (bytes of multi-byte UTF-8 characters count as letters).
-fn word_byte(c: u8) -> bool {
+pub(super) fn word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
 /// A worker's step: the bare mentions in `hay` (a chunk's output) of the
-/// names in the latest snapshot, if any was published.
-pub(super) fn find_known(shared: &SharedNames, hay: &[u8]) -> Option<Known> {
-    let snapshot = shared.0.lock().ok()?.clone()?;
-    Some(Known {
-        names: snapshot.names.len() + snapshot.built,
-        mentions: snapshot.mentions(hay, &HashMap::new()),
-    })
+/// names in the latest snapshot, if any was published, and of the values
+/// of the run's dictionary files.
+pub(super) fn find_known(r: &Redactor, shared: &SharedNames, hay: &[u8]) -> Option<Known> {
+    let hashed = r.dictionary.as_ref().map(|d| d.mentions(hay));
+    let snapshot = shared.0.lock().ok().and_then(|s| s.clone());
+    match snapshot {
+        Some(snapshot) => Some(Known {
+            names: snapshot.names.len() + snapshot.built,
+            mentions: snapshot.mentions(hay, &HashMap::new()),
+            hashed,
+        }),
+        // Nothing published: a current snapshot would be an empty one.
+        None => hashed.is_some().then_some(Known {
+            names: 0,
+            mentions: Vec::new(),
+            hashed,
+        }),
+    }
 }
 
 /// True when `name` (lower case, as found) may be learned.
@@ -521,10 +566,21 @@ pub fn apply(
         }
     }
     st.index.refresh();
-    let mentions = match red.known.take() {
-        Some(k) if k.names == known_before && new_here.is_empty() => k.mentions,
-        _ => st.index.mentions(&red.bytes, &new_here),
+    let (taken, hashed) = match red.known.take() {
+        Some(k) => (
+            (k.names == known_before && new_here.is_empty()).then_some(k.mentions),
+            k.hashed,
+        ),
+        None => (None, None),
     };
+    let mut mentions = taken.unwrap_or_else(|| st.index.mentions(&red.bytes, &new_here));
+    if let Some(d) = &r.dictionary {
+        let hashed = hashed.unwrap_or_else(|| d.mentions(&red.bytes));
+        if !hashed.is_empty() {
+            mentions.extend(hashed);
+            resolve(&mut mentions);
+        }
+    }
     let hay = &red.bytes;
     let mut out: Option<Vec<u8>> = None;
     let mut pos = 0;
@@ -543,6 +599,7 @@ pub fn apply(
         r.write_token(rule, label, &hay[s..e], &mut tmp, buf);
         token_ends.push(buf.len());
         counts.per_rule[rule as usize] += 1;
+        counts.count_learned(label);
         if s >= changed_until {
             let line_start = memchr::memrchr(b'\n', &hay[..s]).map_or(0, |i| i + 1);
             let line_end = memchr::memchr(b'\n', &hay[s..]).map_or(hay.len(), |i| s + i + 1);
@@ -586,7 +643,7 @@ fn lines_of(buf: &[u8], at: &[usize]) -> Vec<std::ops::Range<usize>> {
     lines
 }
 
-fn inside_token(hay: &[u8], s: usize) -> bool {
+pub(super) fn inside_token(hay: &[u8], s: usize) -> bool {
     let mut inside = false;
     crate::token::for_each_overlapping(hay, s, s + 1, |_, _| inside = true);
     inside
@@ -686,7 +743,7 @@ mod tests {
         let shared = st.shared();
         // "web-9" is learned after the snapshot the worker searched with:
         // the ordered stage searches again and replaces both.
-        let stale = find_known(&shared, text.as_bytes()).unwrap();
+        let stale = find_known(&r, &shared, text.as_bytes()).unwrap();
         assert_eq!(stale.mentions.len(), 1);
         st.learn(&learned("web-9"));
         let out = apply(&r, &mut st, chunk(text, Some(stale)), &mut r.new_counts());
@@ -694,7 +751,7 @@ mod tests {
         assert!(!out.contains("db-7") && !out.contains("web-9"), "{out}");
         // `apply` published both names: a worker's search now gives what
         // the ordered stage's own search gives.
-        let fresh = find_known(&shared, text.as_bytes()).unwrap();
+        let fresh = find_known(&r, &shared, text.as_bytes()).unwrap();
         assert_eq!(fresh.names, 2);
         assert_eq!(
             fresh.mentions,
@@ -708,6 +765,7 @@ mod tests {
         let nothing = Known {
             names: 2,
             mentions: Vec::new(),
+            hashed: None,
         };
         let taken = apply(&r, &mut st, chunk(text, Some(nothing)), &mut r.new_counts());
         assert_eq!(taken.bytes, text.as_bytes());
@@ -715,9 +773,13 @@ mod tests {
 
     #[test]
     fn snapshots_are_copied_at_most_once_per_eighth_more_names() {
+        let r = redactor();
         let mut st = LearnState::default();
         let shared = st.shared();
-        assert!(find_known(&shared, b"x").is_none(), "nothing published yet");
+        assert!(
+            find_known(&r, &shared, b"x").is_none(),
+            "nothing published yet"
+        );
         for i in 0..PUBLISH_ALWAYS_BELOW + 10 {
             st.learn(&learned(&format!("host-{i}")));
             st.maybe_publish();
@@ -731,7 +793,7 @@ mod tests {
             st.published,
             PUBLISH_ALWAYS_BELOW + PUBLISH_ALWAYS_BELOW / 8
         );
-        assert_eq!(find_known(&shared, b"x").unwrap().names, st.published);
+        assert_eq!(find_known(&r, &shared, b"x").unwrap().names, st.published);
     }
 
     /// Not part of a longer word, dotted name or hyphenated name: the

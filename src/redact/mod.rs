@@ -11,6 +11,7 @@
 //! are, and a line without findings is unchanged. Tokens hold no line break,
 //! so the output has exactly as many lines as the input.
 
+pub mod dictfile;
 pub mod learn;
 pub mod map;
 pub mod pseudonym;
@@ -68,6 +69,8 @@ pub struct Redactor {
     learning: bool,
     /// Labels of the values the dictionary derives ([`teach`]).
     derived: teach::Derived,
+    /// `--dictionary`: hashed values learned by earlier runs.
+    dictionary: Option<std::sync::Arc<dictfile::Dictionary>>,
     /// `--map`: records each token's value; `None` costs nothing.
     map: Option<map::TokenMap>,
     /// `--findings`: the rule that wrote each token; `None` costs nothing.
@@ -164,12 +167,20 @@ impl Redactor {
             engine,
             pseudo,
             learning: true,
+            dictionary: None,
             map: None,
             token_rules: None,
             spare: Spare::default(),
             #[cfg(test)]
             made: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// This redactor, also replacing the values hashed in `dict`
+    /// (`--dictionary`; an empty one changes nothing).
+    pub fn with_dictionary(mut self, dict: dictfile::Dictionary) -> Redactor {
+        self.dictionary = (!dict.is_empty()).then(|| std::sync::Arc::new(dict));
+        self
     }
 
     /// Turns replacing learned host names on or off.
@@ -623,7 +634,7 @@ impl ChunkProcessor for Redactor {
     ) -> Redacted {
         fail_on_marker(chunk);
         let mut red = self.redact(chunk, state, s, out, counts).0;
-        red.known = learn::find_known(shared, &red.bytes);
+        red.known = learn::find_known(self, shared, &red.bytes);
         red
     }
 

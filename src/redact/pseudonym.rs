@@ -43,6 +43,12 @@ impl Key {
         Ok(Key(blake3::derive_key(KEY_CONTEXT, material)))
     }
 
+    /// A key for another use of the same key material (`context` names
+    /// it), unrelated to the token key: knowing it tells nothing of that.
+    pub(crate) fn derive(&self, context: &str) -> [u8; 32] {
+        blake3::derive_key(context, &self.0)
+    }
+
     /// A random key for this run only.
     pub fn random() -> Result<Key> {
         let mut material = [0u8; 32];

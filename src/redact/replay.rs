@@ -438,7 +438,7 @@ impl ChunkProcessor for Replay {
                 .redact(chunk, state.block, &mut s.redact, out, counts)
                 .0
         };
-        red.known = super::learn::find_known(shared, &red.bytes);
+        red.known = super::learn::find_known(&self.redactor, shared, &red.bytes);
         red
     }
 

@@ -17,6 +17,11 @@ pub struct Counts {
     pub bytes_in: u64,
     /// Bytes written.
     pub bytes_out: u64,
+    /// Of the replacements, those of values known from the run's
+    /// dictionary (learned values and `--dictionary` files) rather than
+    /// found by a rule where they stand, per label (indexed like the
+    /// engine's labels).
+    pub learned: Vec<u64>,
 }
 
 impl Counts {
@@ -33,12 +38,28 @@ impl Counts {
         self.per_rule.iter().sum()
     }
 
+    /// Counts a replacement under `label` of a value known from the
+    /// dictionary.
+    pub fn count_learned(&mut self, label: u32) {
+        let i = label as usize;
+        if self.learned.len() <= i {
+            self.learned.resize(i + 1, 0);
+        }
+        self.learned[i] += 1;
+    }
+
     /// Adds `other` into `self`.
     pub fn add(&mut self, other: &Counts) {
         if self.per_rule.len() < other.per_rule.len() {
             self.per_rule.resize(other.per_rule.len(), 0);
         }
         for (a, b) in self.per_rule.iter_mut().zip(&other.per_rule) {
+            *a += b;
+        }
+        if self.learned.len() < other.learned.len() {
+            self.learned.resize(other.learned.len(), 0);
+        }
+        for (a, b) in self.learned.iter_mut().zip(&other.learned) {
             *a += b;
         }
         self.lines += other.lines;
@@ -50,6 +71,7 @@ impl Counts {
     /// Clears all counts, keeping the number of rules.
     pub fn clear(&mut self) {
         self.per_rule.iter_mut().for_each(|c| *c = 0);
+        self.learned.iter_mut().for_each(|c| *c = 0);
         self.lines = 0;
         self.lines_changed = 0;
         self.bytes_in = 0;

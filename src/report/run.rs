@@ -109,6 +109,8 @@ pub struct RunReport {
     pub duration: Duration,
     /// Rule ids, indexed like [`Counts::per_rule`].
     pub rule_ids: Vec<String>,
+    /// The labels, indexed like [`Counts::learned`].
+    pub labels: Vec<String>,
     /// Inputs in command-line order.
     pub inputs: Vec<InputRecord>,
     /// Redacted files, in input order.
@@ -150,6 +152,19 @@ impl RunReport {
         self.totals().replacements() > 0 || self.names_redacted() > 0 || self.binary_left_out() > 0
     }
 
+    /// Replacements of values known from the dictionary, per label (in
+    /// label order), from `c`.
+    fn learned_by_label<'a>(&'a self, c: &Counts) -> std::collections::BTreeMap<&'a str, u64> {
+        let mut by = std::collections::BTreeMap::new();
+        for (i, &n) in c.learned.iter().enumerate() {
+            if n > 0 {
+                let label = self.labels.get(i).map_or("?", String::as_str);
+                *by.entry(label).or_insert(0) += n;
+            }
+        }
+        by
+    }
+
     /// The `--report` JSON.
     pub fn to_json(&self) -> Vec<u8> {
         let totals = self.totals();
@@ -180,6 +195,7 @@ impl RunReport {
                 lines_changed: totals.lines_changed,
                 bytes_in: totals.bytes_in,
                 bytes_out: totals.bytes_out,
+                from_dictionary: self.learned_by_label(&totals),
             },
             rules: per_rule(&totals),
             inputs: self
@@ -205,6 +221,7 @@ impl RunReport {
                     lines_changed: f.counts.lines_changed,
                     bytes_in: f.counts.bytes_in,
                     bytes_out: f.counts.bytes_out,
+                    from_dictionary: self.learned_by_label(&f.counts),
                     rules: per_rule(&f.counts),
                 })
                 .collect(),
@@ -291,6 +308,14 @@ impl RunReport {
             let parts: Vec<String> = by_rule.iter().map(|(n, id)| format!("{id} {n}")).collect();
             s.push_str(&format!("  {}\n", parts.join(", ")));
         }
+        let learned = self.learned_by_label(&t);
+        if !learned.is_empty() {
+            let parts: Vec<String> = learned.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            s.push_str(&format!(
+                "  of these, known from the dictionary rather than found where they stand: {}\n",
+                parts.join(", ")
+            ));
+        }
         for l in self.left_out.iter().take(list) {
             s.push_str(&format!(
                 "  left out: {} ({}: {})\n",
@@ -321,7 +346,7 @@ struct ReportJson<'a> {
     logscrub: &'static str,
     mode: &'static str,
     duration_ms: u64,
-    totals: TotalsJson,
+    totals: TotalsJson<'a>,
     rules: Vec<RuleJson<'a>>,
     inputs: Vec<InputJson<'a>>,
     files: Vec<FileJson<'a>>,
@@ -330,7 +355,7 @@ struct ReportJson<'a> {
 }
 
 #[derive(Serialize)]
-struct TotalsJson {
+struct TotalsJson<'a> {
     inputs: usize,
     files: usize,
     left_out: usize,
@@ -341,6 +366,8 @@ struct TotalsJson {
     lines_changed: u64,
     bytes_in: u64,
     bytes_out: u64,
+    /// Replacements of values known from the dictionary, per label.
+    from_dictionary: std::collections::BTreeMap<&'a str, u64>,
 }
 
 #[derive(Serialize)]
@@ -368,6 +395,7 @@ struct FileJson<'a> {
     lines_changed: u64,
     bytes_in: u64,
     bytes_out: u64,
+    from_dictionary: std::collections::BTreeMap<&'a str, u64>,
     rules: Vec<RuleJson<'a>>,
 }
 
@@ -393,10 +421,13 @@ mod tests {
         c.per_rule[1] = 3;
         c.lines = 10;
         c.lines_changed = 2;
+        c.count_learned(1);
+        c.count_learned(1);
         RunReport {
             check: false,
             duration: Duration::from_millis(1500),
             rule_ids: vec!["net.email".into(), "net.ipv4".into()],
+            labels: vec!["EMAIL".into(), "IPV4".into()],
             inputs: vec![],
             files: vec![FileRecord {
                 path: "s.zip/a.log".into(),
@@ -423,6 +454,8 @@ mod tests {
         assert_eq!(v["totals"]["replacements"], 3);
         assert_eq!(v["rules"][0]["id"], "net.ipv4");
         assert_eq!(v["files"][0]["rules"][0]["replacements"], 3);
+        assert_eq!(v["totals"]["from_dictionary"]["IPV4"], 2);
+        assert_eq!(v["files"][0]["from_dictionary"]["IPV4"], 2);
         assert_eq!(v["left_out"][0]["reason"], "binary");
         assert!(r.has_findings());
     }
@@ -435,6 +468,10 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("  net.ipv4 3\n"), "{s}");
+        assert!(
+            s.contains("known from the dictionary rather than found where they stand: IPV4 2\n"),
+            "{s}"
+        );
         assert!(
             s.contains("left out: s.zip/h.hprof (binary: binary file type)"),
             "{s}"

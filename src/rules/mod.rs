@@ -11,6 +11,7 @@ pub mod allow;
 pub mod check;
 pub mod dictionary;
 mod embedded;
+pub mod keywords;
 pub mod load;
 pub mod spec;
 

@@ -5,12 +5,14 @@
 
 mod basics;
 mod bundles;
+mod dictionary;
 mod entry_points;
 mod fail_closed;
 mod findings;
 mod golden;
 mod hostile;
 mod keys;
+mod keywords;
 mod learn_allow;
 mod outputs;
 mod people;
