@@ -15,4 +15,5 @@ mod outputs;
 mod people;
 mod rules;
 mod streaming;
+mod tokens;
 mod util;
