@@ -25,7 +25,7 @@ Examples:
 ///
 /// Every e-mail address, host name, IP and MAC address, user name, token,
 /// password and private key that a rule finds is replaced by a typed,
-/// consistent pseudonym such as <EMAIL-1f3a9c2d>. Everything else comes
+/// consistent pseudonym such as <USER-5f0c2e9a1b7d3c8e41>. Everything else comes
 /// through byte for byte, and each input line stays one output line.
 ///
 /// With no INPUT (or `-`), logscrub reads stdin and writes stdout, as a pipe
@@ -111,6 +111,14 @@ pub struct Cli {
     /// learned it.
     #[arg(long = "dictionary", value_name = "FILE", global = true)]
     pub dictionary: Vec<PathBuf>,
+    /// Write every token in the plain form `<LABEL-5f0c2e9a1b7d3c8e41>`.
+    ///
+    /// By default address, host and e-mail tokens keep structure: addresses
+    /// of one subnet share leading groups (`<IPV4-3f-2a-77-ab>`), hosts and
+    /// e-mail addresses of one domain share its groups and keep the public
+    /// or private suffix (`<HOST-5f0c2e9a1b7d3c8e41.7d41e0a3.internal>`).
+    #[arg(long)]
+    pub plain_tokens: bool,
 
     /// Longest line accepted (bytes; K, M, G, KiB, MiB, GiB suffixes).
     ///
@@ -330,6 +338,9 @@ pub enum Command {
         #[arg(value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
+    /// Make a pseudonym key.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// For example: `logscrub completions bash > /etc/bash_completion.d/logscrub`.
@@ -346,6 +357,17 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
     },
+}
+
+/// `logscrub key ...`
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print a new random key (32 bytes from the operating system, base64,
+    /// no final newline): `logscrub key new > ~/.logscrub-key`.
+    ///
+    /// Refuses to print to a terminal. Keep the file private (`chmod 600`);
+    /// use it with --key-file or LOGSCRUB_KEY="$(cat FILE)".
+    New,
 }
 
 /// `logscrub rules ...`

@@ -90,6 +90,10 @@ pub struct Config {
     pub dictionaries: Vec<PathBuf>,
     /// `--keywords` files.
     pub keywords: Vec<PathBuf>,
+    /// Why the key is obviously weak, if it is (a warning, never the key).
+    pub key_weakness: Option<&'static str>,
+    /// `--plain-tokens`.
+    pub plain_tokens: bool,
     /// Pipeline settings.
     pub pipeline: pipeline::Options,
     /// Learned host names.
@@ -121,6 +125,15 @@ impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Config> {
         let env_key = std::env::var_os(KEY_ENV);
         let (key, key_source) = load_key(cli.key_file.as_deref(), env_key.as_deref())?;
+        let key_weakness = match (key_source, &cli.key_file, &env_key) {
+            (KeySource::File, Some(path), _) => std::fs::read(path)
+                .ok()
+                .and_then(|m| crate::redact::pseudonym::weakness(&m)),
+            (KeySource::Env, _, Some(v)) => {
+                crate::redact::pseudonym::weakness(v.as_encoded_bytes())
+            }
+            _ => None,
+        };
         let inputs: Vec<Input> = if cli.inputs.is_empty() {
             vec![Input::Stdin]
         } else {
@@ -165,6 +178,8 @@ impl Config {
             key_source,
             dictionaries: cli.dictionary.clone(),
             keywords: cli.keywords.clone(),
+            key_weakness,
+            plain_tokens: cli.plain_tokens,
             pipeline: pipeline::Options {
                 chunk_bytes: cli.chunk_bytes,
                 max_line_bytes: cli.max_line_bytes,

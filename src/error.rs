@@ -104,6 +104,17 @@ pub enum Error {
         problem: String,
     },
 
+    /// Two different values of one label were given the same token: the
+    /// output is redacted, but that token is ambiguous.
+    #[error(
+        "two different values were given the same token {token}; the output is redacted, \
+         but that token stands for both. Run again with another key (`logscrub key new > FILE`)"
+    )]
+    Collision {
+        /// The token (never a value).
+        token: String,
+    },
+
     /// The run was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
@@ -140,6 +151,7 @@ impl Error {
             | Error::LongLine { .. }
             | Error::Internal { .. }
             | Error::Bundle { .. }
+            | Error::Collision { .. }
             | Error::Output { .. } => exit::INPUT,
             Error::Interrupted => exit::INTERRUPTED,
         }

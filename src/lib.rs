@@ -77,7 +77,11 @@ pub fn build_redactor(config: &Config) -> Result<Redactor> {
         ));
     }
     let engine = Engine::new(&set)?;
-    let mut redactor = Redactor::new(engine, Pseudonymizer::new(config.key.clone()));
+    let mut pseudo = Pseudonymizer::new(config.key.clone());
+    if config.plain_tokens {
+        pseudo = pseudo.plain();
+    }
+    let mut redactor = Redactor::new(engine, pseudo);
     redactor.set_learning(config.learn != LearnMode::Off);
     Ok(redactor)
 }
@@ -251,6 +255,11 @@ pub fn run(config: &Config) -> Result<RunReport> {
     }
     if let (Some(path), Some(map)) = (&config.map, redactor.token_map()) {
         write_whole(AtomicFile::create_private(path)?, &map.render())?;
+    }
+    // Two values behind one token: what was written is redacted, but a
+    // reader would take them for one value, so the run fails (exit 3).
+    if let Some(token) = redactor.pseudonymizer().collision() {
+        return Err(Error::Collision { token });
     }
     Ok(report)
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{CommandFactory, FromArgMatches};
 
-use logscrub::cli::{Cli, ColorWhen, Command, RulesCommand};
+use logscrub::cli::{Cli, ColorWhen, Command, KeyCommand, RulesCommand};
 use logscrub::config::{Config, Target};
 use logscrub::error::{Error, Result, exit};
 use logscrub::report::run::RunReport;
@@ -151,6 +151,25 @@ fn run(cli: &Cli, paint: &Paint, stop: &Stop) -> Result<i32> {
                 Ok(exit::INPUT)
             }
         }
+        Some(Command::Key(KeyCommand::New)) => {
+            use std::io::IsTerminal;
+            let mut out = std::io::stdout().lock();
+            if out.is_terminal() {
+                return Err(Error::Usage(
+                    "key new writes the key to stdout, which is a terminal here; \
+                     redirect it into a file: logscrub key new > ~/.logscrub-key"
+                        .into(),
+                ));
+            }
+            let key = logscrub::redact::pseudonym::Key::new_material()?;
+            out.write_all(key.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::Output {
+                    path: "-".into(),
+                    source: e,
+                })?;
+            Ok(exit::OK)
+        }
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(*shell, &mut Cli::command(), "logscrub", &mut out);
@@ -187,6 +206,18 @@ fn run(cli: &Cli, paint: &Paint, stop: &Stop) -> Result<i32> {
             let interrupted = stop.arm();
             let mut config = Config::from_cli(cli)?;
             config.set_interrupt(Arc::clone(&interrupted));
+            if let Some(why) = config.key_weakness {
+                let from = match config.key_source {
+                    logscrub::config::KeySource::Env => "LOGSCRUB_KEY",
+                    _ => "--key-file",
+                };
+                eprintln!(
+                    "{} warning: the key from {from} looks weak ({why}): tokens of guessable \
+                     values could be confirmed by whoever guesses the key too; make a strong \
+                     one with `logscrub key new > FILE`",
+                    paint.note()
+                );
+            }
             // A terminal on stdin is read, so a stack trace can be pasted;
             // one line says so, in case logscrub was started by mistake.
             if logscrub::reads_terminal(&config) && !config.quiet {

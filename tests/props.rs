@@ -118,6 +118,10 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
         Just(b"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC".to_vec()),
         Just(b"-----END PRIVATE KEY-----".to_vec()),
         Just(b"<EMAIL-1f3a9c2d>".to_vec()),
+        Just(b"<EMAIL-5f0c2e9a1b7d3c8e41@7d41e0a3.com>".to_vec()),
+        Just(b"<IPV4-3f-2a-77-ab>".to_vec()),
+        Just(b"<HOST-5f0c2e9a1b7d3c8e41.7d41e0a3.internal>".to_vec()),
+        Just(b"[HOST-5f0c2e9a1b7d3c8e41.7d41e0a3.internal]".to_vec()),
         // Values glued to others (found by fuzzing): half an address is
         // only recognisable once its neighbour is a token.
         Just(b"2001:db8:4f2a:17::a3it@bitbucket.acme.lan".to_vec()),

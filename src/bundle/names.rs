@@ -16,11 +16,11 @@
 //! `setenv.sh`), so `db01.acme.local.log` would not read as a host name. A
 //! name is therefore redacted without its trailing well-known extensions
 //! and rotation suffixes (`.log`, `.tar.gz`, `.1`, `.2024-01-31`), which are
-//! put back after: `db01.acme.local.log` becomes `[HOST-1a2b3c4d].log`.
+//! put back after: `db01.acme.local.log` becomes `[HOST-f30c9bbf45a79a2629.7b300cba.local].log`.
 //!
 //! **Spelling decision.** `<` and `>` are not allowed in Windows file
 //! names and need quoting in shells, so in names a token is written with
-//! square brackets: `<HOST-1a2b3c4d>` in a log is `[HOST-1a2b3c4d]` in a file
+//! square brackets: `<HOST-…>` in a log is `[HOST-…]` in a file
 //! name. Brackets are legal on every common file system and in zip and tar
 //! names, and the token stays recognisable.
 //!
@@ -60,7 +60,7 @@ pub fn split_entry_name(raw: &[u8]) -> Result<Vec<Vec<u8>>, &'static str> {
 }
 
 /// Rewrites the tokens in a redacted name to their file-name spelling,
-/// `[LABEL-1a2b3c4d]`.
+/// `[LABEL-…]`.
 pub fn spell_tokens(name: &mut [u8]) {
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &name[i..]) {
@@ -74,6 +74,34 @@ pub fn spell_tokens(name: &mut [u8]) {
             None => i = at + 1,
         }
     }
+}
+
+/// `name` with tokens in their file-name spelling (`[HOST-…]`) put back
+/// as tokens, so that redacting a redacted name again changes nothing: a
+/// rule never looks inside a token, but could inside `[…]`.
+fn unspell_tokens(name: &[u8]) -> Vec<u8> {
+    let mut out = name.to_vec();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'[', &out[i..]) {
+        let at = i + off;
+        let window = &out[at..out.len().min(at + crate::token::MAX_LEN)];
+        match memchr::memchr(b']', window) {
+            Some(close) => {
+                let mut t = window[..=close].to_vec();
+                t[0] = b'<';
+                t[close] = b'>';
+                if crate::token::token_at(&t, 0) == Some(t.len()) {
+                    out[at] = b'<';
+                    out[at + close] = b'>';
+                    i = at + close + 1;
+                } else {
+                    i = at + 1;
+                }
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 /// File extensions that hold no value; stripped before a name is redacted.
@@ -140,7 +168,7 @@ fn split_extensions(name: &[u8]) -> (&[u8], &[u8]) {
 /// Redacts a name on its own (a top-level input's file name).
 pub fn redact_name(redactor: &Redactor, name: &[u8]) -> Vec<u8> {
     let (stem, ext) = split_extensions(name);
-    let mut out = redactor.redact_bytes(stem);
+    let mut out = redactor.redact_bytes(&unspell_tokens(stem));
     out.extend_from_slice(ext);
     spell_tokens(&mut out);
     out
@@ -187,14 +215,14 @@ impl<'r> NameMap<'r> {
                 out.push(done.clone());
                 continue;
             }
-            let red = self.redactor.redact_bytes(&text);
+            let red = self.redactor.redact_bytes(&unspell_tokens(&text));
             let parts: Vec<&[u8]> = red.split(|&b| b == b'/').collect();
             // "/a/b/" splits into ["", "a", "b", ""].
             let expect = i + 2 + usize::from(folder);
             let mut name = if parts.len() == expect {
                 parts[i + 1].to_vec()
             } else {
-                self.redactor.redact_bytes(stem)
+                self.redactor.redact_bytes(&unspell_tokens(stem))
             };
             name.extend_from_slice(ext);
             spell_tokens(&mut name);
@@ -277,6 +305,10 @@ mod tests {
         let mut n = b"sos-<HOST-1a2b3c4d>.tar <not a token>".to_vec();
         spell_tokens(&mut n);
         assert_eq!(n, b"sos-[HOST-1a2b3c4d].tar <not a token>");
+        assert_eq!(
+            unspell_tokens(b"sos-[HOST-5f0c2e9a1b7d3c8e41.7d41e0a3.internal].tar [x] [IPV4-3f-2a]"),
+            b"sos-<HOST-5f0c2e9a1b7d3c8e41.7d41e0a3.internal>.tar [x] [IPV4-3f-2a]"
+        );
     }
 
     #[test]

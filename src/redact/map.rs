@@ -1,7 +1,7 @@
 //! The token map: which original value each token replaced (`--map`).
 //!
 //! This is the one place where values are kept on purpose, for the customer
-//! alone: it lets them read a vendor's question about `<HOST-1a2b3c4d>` in
+//! alone: it lets them read a vendor's question about `<HOST-65aa8a0f330eaf09c0.7b300cba.internal>` in
 //! their own terms. It is written only to the `--map` file (mode 0600),
 //! never to the output, the report or a message, and its `Debug` shows
 //! counts only.
@@ -68,7 +68,7 @@ impl TokenMap {
         out.extend_from_slice(
             b"# logscrub token map: each token and the original value it replaced.\n\
               # PRIVATE: keep this file to yourself. Never upload it with the redacted logs.\n\
-              # In file and folder names a token is spelled [LABEL-xxxxxxxx] instead of <LABEL-xxxxxxxx>.\n",
+              # In file and folder names a token is spelled [LABEL-...] instead of <LABEL-...>.\n",
         );
         for (token, values) in m.iter() {
             for v in values {

@@ -215,6 +215,11 @@ impl Redactor {
         self.map.as_ref()
     }
 
+    /// What writes the tokens.
+    pub fn pseudonymizer(&self) -> &Pseudonymizer {
+        &self.pseudo
+    }
+
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine

@@ -135,7 +135,7 @@ impl TapState {
         if a != self.out_line.as_slice() {
             for (range, tok) in places(a, &self.out_line) {
                 let token = &self.out_line[tok];
-                let label = token[1..token.len() - token::HEX_DIGITS - 2].to_vec();
+                let label = token::label_of(token).unwrap_or_default().to_vec();
                 self.found.push(Finding {
                     file: self.file.to_string(),
                     line: self.line,

@@ -131,7 +131,8 @@ pub fn placeholders(text: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < text.len() {
         if let Some(end) = crate::token::token_at(text, i) {
-            out.extend_from_slice(&text[i..end - crate::token::HEX_DIGITS - 2]);
+            out.push(b'<');
+            out.extend_from_slice(crate::token::label_of(&text[i..end]).unwrap_or_default());
             out.push(b'>');
             i = end;
         } else {

@@ -98,3 +98,51 @@ fn missing_key_file_is_a_usage_error() {
         .code(2)
         .stderr(predicates::str::contains("key: "));
 }
+
+#[test]
+fn key_new_prints_a_strong_random_key_that_works_as_a_key_file() {
+    let dir = tmpdir();
+    let a = logscrub().args(["key", "new"]).output().unwrap();
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = logscrub().args(["key", "new"]).output().unwrap();
+    assert_eq!(a.stdout.len(), 44, "32 bytes in base64, no newline");
+    assert_ne!(a.stdout, b.stdout);
+    let kf = write(dir.path(), "k", &a.stdout);
+    // No warning, and the same text through the variable gives the same
+    // tokens.
+    let env = String::from_utf8(a.stdout).unwrap();
+    assert_eq!(run_with(Some(&env), None), run_with(None, Some(&kf)));
+}
+
+#[test]
+fn weak_keys_are_used_with_a_warning_that_never_shows_them() {
+    let dir = tmpdir();
+    for (material, why) in [
+        ("aaaaaaaaaaaaaaaaaaaaaaaa", "one byte repeated"),
+        ("Password1234567!\n", "dictionary word"),
+        ("abcdabcdabcdabcdabcdabcd", "pattern repeated"),
+    ] {
+        let kf = write(dir.path(), "weak", material);
+        let out = logscrub()
+            .arg("--key-file")
+            .arg(&kf)
+            .write_stdin(LINE)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("warning: the key from --key-file looks weak") && err.contains(why),
+            "{err}"
+        );
+        assert!(err.contains("logscrub key new"), "{err}");
+        assert!(!err.contains(material.trim_end()), "{err}");
+        let out = logscrub()
+            .env("LOGSCRUB_KEY", material.trim_end())
+            .write_stdin(LINE)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("key from LOGSCRUB_KEY looks weak"), "{err}");
+    }
+}

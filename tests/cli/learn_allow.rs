@@ -85,7 +85,7 @@ fn learned_hosts_in_files_are_replaced_everywhere() {
         "{lines:?}"
     );
     // The same token everywhere.
-    let token = &lines[1][lines[1].find("<HOST-").unwrap()..][..15];
+    let token = &token_of(&lines[1], "HOST").expect("a host token");
     assert!(
         lines[0].contains(token) && lines[2].contains(token),
         "{lines:?}"

@@ -18,4 +18,5 @@ mod outputs;
 mod people;
 mod rules;
 mod streaming;
+mod tokens;
 mod util;

@@ -107,3 +107,30 @@ pub fn endless<W: std::io::Write>(
         }
     });
 }
+
+/// The tokens logscrub writes, every form (`logscrub::token::PATTERN`).
+pub fn token_regex() -> regex::Regex {
+    regex::Regex::new(logscrub::token::PATTERN).expect("the token pattern compiles")
+}
+
+/// The tokens in `text`, in order.
+pub fn tokens(text: &str) -> Vec<String> {
+    token_regex()
+        .find_iter(text)
+        .map(|m| m.as_str().to_owned())
+        .collect()
+}
+
+/// The tokens with `label` in `text`, in order.
+pub fn tokens_of(text: &str, label: &str) -> Vec<String> {
+    let start = format!("<{label}-");
+    tokens(text)
+        .into_iter()
+        .filter(|t| t.starts_with(&start))
+        .collect()
+}
+
+/// The first token with `label` in `text`.
+pub fn token_of(text: &str, label: &str) -> Option<String> {
+    tokens_of(text, label).into_iter().next()
+}

@@ -159,6 +159,42 @@ fn is_protocol_namespace(hay: &[u8], start: usize, name: &[u8]) -> bool {
     start > 0 && hay[start - 1] == b'@' && matches!(name, b"libssh.org" | b"openssh.com")
 }
 
+/// How many trailing bytes of the (lower-case) host name `name` a
+/// structure-keeping token shows: a private suffix (`internal`,
+/// `home.arpa`), else the public suffix (`com`, `co.uk`, `atlassian.net`)
+/// when it has at most [`crate::token::MAX_SUFFIX_LABELS`] labels and
+/// [`crate::token::MAX_SUFFIX_LEN`] bytes, else its last label; never all of
+/// the name, and nothing when the name has no known suffix.
+pub fn kept_suffix_len(name: &[u8]) -> Option<usize> {
+    let tld = last_label(name);
+    if tld.len() >= name.len() {
+        return None;
+    }
+    if name.ends_with(b".home.arpa") {
+        return Some(b"home.arpa".len());
+    }
+    if PRIVATE_TLDS.contains(&tld) {
+        return Some(tld.len());
+    }
+    let s = psl::suffix(name).filter(|s| s.is_known())?.as_bytes();
+    let labels = s.iter().filter(|&&c| c == b'.').count() + 1;
+    let fits = labels <= crate::token::MAX_SUFFIX_LABELS && s.len() <= crate::token::MAX_SUFFIX_LEN;
+    match (s.len() < name.len(), fits) {
+        (true, true) => Some(s.len()),
+        _ if tld.len() <= crate::token::MAX_SUFFIX_LEN => Some(tld.len()),
+        _ => None,
+    }
+}
+
+/// True when `suffix` is what [`kept_suffix_len`] keeps of a name ending in
+/// it.
+pub fn is_kept_suffix(suffix: &[u8]) -> bool {
+    let mut name = Vec::with_capacity(suffix.len() + 2);
+    name.extend_from_slice(b"x.");
+    name.extend_from_slice(suffix);
+    kept_suffix_len(&name) == Some(suffix.len())
+}
+
 fn has_public_suffix(name: &[u8]) -> bool {
     match psl::suffix(name) {
         Some(s) if s.is_known() => s.as_bytes().len() < name.len(),
