@@ -12,6 +12,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("providers.toml", include_str!("../../rules/providers.toml")),
     ("customer.toml", include_str!("../../rules/customer.toml")),
     ("people.toml", include_str!("../../rules/people.toml")),
+    (
+        "pii-national.toml",
+        include_str!("../../rules/pii-national.toml"),
+    ),
 ];
 
 #[cfg(test)]

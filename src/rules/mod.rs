@@ -186,6 +186,16 @@ pub enum Validator {
     /// (`Sipho, Wei and Sun-hee`), before a verb (`Grace complained`), or
     /// after an actor word (`by Oksana`, `cc: Oksana`, `@Oksana`).
     GivenName,
+    /// A name in a position that introduces a person (`my name is`,
+    /// `Mr.`, `Name:`), in any case: one to three words, each a known given
+    /// or family name or no ordinary or log word (each part of a hyphenated
+    /// word), so `Mr. Baker` and `my name is lena andersson` count and
+    /// `I am going` does not.
+    IntroducedName,
+    /// A UK National Insurance number's prefix is allocated: not `BG`,
+    /// `GB`, `KN`, `NK`, `NT`, `TN` or `ZZ` (the letters the pattern
+    /// excludes are excluded there).
+    UkNino,
     /// A value that runs to the end of a properties, ini or YAML line: no
     /// space inside, or a key and separator that are not a shell
     /// assignment's (`ldap.password = a b`, `password: a b`, but not
@@ -199,7 +209,7 @@ pub enum Validator {
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, given-name, introduced-name, uk-nino";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -231,6 +241,8 @@ impl Validator {
             "person-name" => no_arg(Validator::PersonName),
             "name-words" => no_arg(Validator::NameWords),
             "given-name" => no_arg(Validator::GivenName),
+            "introduced-name" => no_arg(Validator::IntroducedName),
+            "uk-nino" => no_arg(Validator::UkNino),
             "properties-value" => no_arg(Validator::PropertiesValue),
             "home-user" => no_arg(Validator::HomeUser),
             "entropy" => {

@@ -25,11 +25,13 @@ mod secret;
 
 pub use accounts::{home_user, is_service_account, user_name};
 pub use host::email_domain;
-pub use names::{given_name_in_context, name_words, person_name};
+pub use names::{given_name_in_context, introduced_name, name_words, person_name};
 pub use network::{
     ipv4_identifies_host, ipv6_identifies_host, lowercase_into, mac, parse_ipv4, parse_ipv6,
 };
-pub use numbers::{atlassian_crc32, dc_token, github_crc32, iban, luhn, phone, shannon_entropy};
+pub use numbers::{
+    atlassian_crc32, dc_token, github_crc32, iban, luhn, phone, shannon_entropy, uk_nino,
+};
 pub use secret::{is_placeholder, properties_value, repeats_own_key};
 
 use crate::rules::Validator;
@@ -59,6 +61,8 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         Validator::PersonName => person_name(value),
         Validator::NameWords => name_words(value),
         Validator::GivenName => given_name_in_context(hay, start, end),
+        Validator::IntroducedName => introduced_name(value),
+        Validator::UkNino => uk_nino(value),
         Validator::PropertiesValue => properties_value(hay, start, end),
         Validator::HomeUser => home_user(hay, start, end),
     }

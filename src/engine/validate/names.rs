@@ -68,7 +68,7 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// The words of a name candidate, lower case, without particles, initials
-/// (`J.`) and a possessive `'s`; `None` when a word is not made of letters
+/// (`J.`, `J`) and a possessive `'s`; `None` when a word is not made of letters
 /// (with inner `'`, `’`, `-`) or is one of [`NOT_NAMES`].
 fn name_parts(value: &[u8]) -> Option<Vec<String>> {
     let text = std::str::from_utf8(trim_quotes(value)).ok()?;
@@ -78,7 +78,7 @@ fn name_parts(value: &[u8]) -> Option<Vec<String>> {
         if w.is_empty() || NAME_PARTICLES.contains(&w) {
             continue;
         }
-        if w.chars().count() == 1 && raw.ends_with('.') {
+        if w.chars().count() == 1 && w.starts_with(char::is_alphabetic) {
             continue;
         }
         let w = w
@@ -157,12 +157,15 @@ pub fn person_name(value: &[u8]) -> bool {
         1
     } else {
         // An unknown first word before a known family name, neither of
-        // them an ordinary word: `Leigha Mackay`.
+        // them an ordinary word: `Leigha Mackay`; or two words that no list
+        // knows, neither an ordinary or log word, one of them with a
+        // letter beyond ASCII or both name-shaped: `Csenger Gábor`,
+        // `Tomomi Nishiyama`.
         return words.len() == 2
-            && family_name(last)
             && !ordinary_word(&head[0])
             && !ordinary_word(last)
-            && head[0].chars().count() >= 3;
+            && head[0].chars().count() >= 3
+            && (family_name(last) || unknown_pair(&head[0], last) && capitalised(value));
     };
     let middle_ok = head[1..]
         .iter()
@@ -179,6 +182,37 @@ pub fn person_name(value: &[u8]) -> bool {
         }
 }
 
+/// Every word of `value` starts with an upper-case letter: the patterns
+/// take any lead byte of a Latin letter beyond ASCII for a capital, so
+/// `été été` reaches the validator.
+fn capitalised(value: &[u8]) -> bool {
+    std::str::from_utf8(value).is_ok_and(|t| {
+        t.split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    })
+}
+
+/// Two words that no name list holds but read as a name: letters only,
+/// three or more each, a vowel in each, and no public organisation or
+/// product among them.
+fn unknown_pair(a: &str, b: &str) -> bool {
+    use crate::rules::dictionary::is_public_org;
+    // `Tue Dec 08`, `Fri Jul 01`: day and month abbreviations of dates.
+    const DATE_WORDS: &[&str] = &[
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "jan", "feb",
+        "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ];
+    let shaped = |w: &str| {
+        !DATE_WORDS.contains(&w)
+            && w.chars().count() >= 3
+            && w.chars()
+                .any(|c| "aeiouyáéíóúàèìòùäëïöüåæøőűâêîôûãõ".contains(c))
+            && w.chars().all(char::is_alphabetic)
+            && !is_public_org(w.as_bytes())
+    };
+    shaped(a) && shaped(b)
+}
+
 /// Words around a lone given name that make it a person: a list of names,
 /// a verb of speech or action after it, an actor word before it.
 const NAME_VERBS: &[&str] = &[
@@ -187,6 +221,7 @@ const NAME_VERBS: &[&str] = &[
     "approved",
     "asked",
     "assigned",
+    "began",
     "called",
     "closed",
     "commented",
@@ -196,10 +231,13 @@ const NAME_VERBS: &[&str] = &[
     "deleted",
     "did",
     "emailed",
+    "explained",
+    "flew",
     "found",
     "had",
     "has",
     "is",
+    "lives",
     "mentioned",
     "merged",
     "noted",
@@ -213,7 +251,9 @@ const NAME_VERBS: &[&str] = &[
     "says",
     "sent",
     "shouted",
+    "spent",
     "suggested",
+    "talked",
     "thinks",
     "told",
     "updated",
@@ -223,9 +263,104 @@ const NAME_VERBS: &[&str] = &[
     "wrote",
 ];
 const NAME_ACTORS: &[&str] = &[
-    "ask", "asked", "assignee", "by", "cc", "contact", "dear", "from", "hello", "hi", "owner",
-    "ping", "reporter", "reviewer", "tell", "thanks", "to", "told", "with",
+    "ask",
+    "asked",
+    "assignee",
+    "at",
+    "but",
+    "by",
+    "called",
+    "cc",
+    "contact",
+    "daughter",
+    "dear",
+    "from",
+    "given",
+    "hello",
+    "her",
+    "hi",
+    "him",
+    "husband",
+    "including",
+    "is",
+    "kid",
+    "me",
+    "named",
+    "owner",
+    "ping",
+    "reporter",
+    "reviewer",
+    "said",
+    "says",
+    "son",
+    "tell",
+    "thanks",
+    "to",
+    "told",
+    "under",
+    "wife",
+    "with",
 ];
+
+/// True when `rest` starts with an ordinary word (`Start` in `Mark, Start`).
+fn rest_is_ordinary_word(rest: &[u8]) -> bool {
+    let n = rest
+        .iter()
+        .position(|c| !(c.is_ascii_alphabetic() || *c >= 0x80))
+        .unwrap_or(rest.len());
+    ordinary_word(&String::from_utf8_lossy(&rest[..n]).to_lowercase())
+}
+
+/// True when `before` ends in an ordinary word and `, ` or ` and `.
+fn before_is_ordinary_word(before: &[u8]) -> bool {
+    let b = before
+        .strip_suffix(b", ")
+        .or_else(|| before.strip_suffix(b" and "))
+        .unwrap_or(before);
+    let from = b
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphabetic() || *c >= 0x80))
+        .map_or(0, |i| i + 1);
+    ordinary_word(&String::from_utf8_lossy(&b[from..]).to_lowercase())
+}
+
+/// True when `before` ends in a capitalised word and `, ` or ` and `: the
+/// word after it is the next of a list of names (`Kónya, Becker`).
+fn in_list_after(before: &[u8]) -> bool {
+    let Some(b) = before
+        .strip_suffix(b", ")
+        .or_else(|| before.strip_suffix(b" and "))
+    else {
+        return false;
+    };
+    let word_start = b
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphabetic() || *c >= 0x80 || *c == b'-'))
+        .map_or(0, |i| i + 1);
+    b.get(word_start)
+        .is_some_and(|c| c.is_ascii_uppercase() || *c >= 0x80)
+}
+
+/// See [`Validator::IntroducedName`].
+pub fn introduced_name(value: &[u8]) -> bool {
+    let Some(words) = name_parts(value) else {
+        return false;
+    };
+    if !(1..=3).contains(&words.len()) || is_placeholder(trim_quotes(value)) {
+        return false;
+    }
+    let name_like =
+        |w: &String| given_name(w) || family_name(w) || !w.split('-').any(ordinary_word);
+    // After a known first name any capitalised word may follow
+    // (`Dr. Justin Beet`); otherwise each word must read as a name.
+    let first_known = (given_name(&words[0]) || family_name(&words[0]))
+        && trim_quotes(value)
+            .first()
+            .is_some_and(u8::is_ascii_uppercase);
+    words.iter().all(|w| w.chars().count() >= 2)
+        && name_like(&words[0])
+        && (first_known || words[1..].iter().all(name_like))
+}
 
 /// See [`Validator::GivenName`].
 pub fn given_name_in_context(hay: &[u8], start: usize, end: usize) -> bool {
@@ -235,9 +370,17 @@ pub fn given_name_in_context(hay: &[u8], start: usize, end: usize) -> bool {
     let [w] = words.as_slice() else {
         return false;
     };
-    if !given_name(w) || ordinary_word(w) || w.chars().count() < 3 {
+    if w.chars().count() < 3 {
         return false;
     }
+    let given = given_name(w);
+    if !given && !family_name(w) {
+        return false;
+    }
+    // A name that is also an ordinary word (`John`, `Reed`) counts only
+    // where the words around it leave no other reading: in a list of
+    // names, when addressed at the end of a sentence (`Remember me, Mary?`).
+    let ordinary = ordinary_word(w);
     let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
     let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
     let before = &hay[line_start..start];
@@ -250,23 +393,42 @@ pub fn given_name_in_context(hay: &[u8], start: usize, end: usize) -> bool {
         .strip_prefix(b", ")
         .or_else(|| after.strip_prefix(b" and "))
     {
-        if capital_after(rest) {
+        if capital_after(rest) && !(ordinary && rest_is_ordinary_word(rest)) {
             return true;
         }
     }
-    if let Some(b) = before
-        .strip_suffix(b", ")
-        .or_else(|| before.strip_suffix(b" and "))
-    {
-        let word_start = b
-            .iter()
-            .rposition(|c| !(c.is_ascii_alphabetic() || *c >= 0x80 || *c == b'-'))
-            .map_or(0, |i| i + 1);
-        if b.get(word_start)
-            .is_some_and(|c| c.is_ascii_uppercase() || *c >= 0x80)
-        {
-            return true;
-        }
+    if in_list_after(before) && !(ordinary && before_is_ordinary_word(before)) {
+        return true;
+    }
+    // Family names count in lists only.
+    if !given {
+        return false;
+    }
+    // A speaker's label (`Oksana: "Who are you?"`) or a name addressed
+    // (`Cora, can I speak to ...`), at the start of the line or of a
+    // sentence; a name addressed at the end (`Remember me, Mary?`).
+    let sentence_start = before.is_empty()
+        || before.ends_with(b". ")
+        || before.ends_with(b"? ")
+        || before.ends_with(b"! ")
+        || before.ends_with(b"\" ");
+    let labelled = after
+        .strip_prefix(b": ")
+        .or_else(|| after.strip_prefix(b":"))
+        .is_some_and(|rest| {
+            rest.first()
+                .is_some_and(|c| *c == b'"' || c.is_ascii_uppercase())
+        });
+    let addressed = after
+        .strip_prefix(b", ")
+        .is_some_and(|rest| rest.first().is_some_and(u8::is_ascii_lowercase));
+    let addressed_last = (before.ends_with(b", ") || before.ends_with(b" me "))
+        && matches!(after.first(), Some(b'?' | b'!'));
+    if sentence_start && (labelled || addressed) && !ordinary || addressed_last {
+        return true;
+    }
+    if ordinary {
+        return false;
     }
     let next_word = |t: &[u8]| -> String {
         let t = t.strip_prefix(b" ").unwrap_or(&[]);
@@ -332,6 +494,9 @@ mod tests {
             "Maria Anna Kowalski",
             "Brennan, Oksana",
             "Jean-Luc Picard",
+            "Shane M Culp",
+            "Csenger Gábor",
+            "Tomomi Nishiyama",
         ] {
             assert!(person_name(yes.as_bytes()), "{yes}");
         }
@@ -344,6 +509,9 @@ mod tests {
             "Spring Boot",
             "May Cause",
             "PoolableConnectionFactory Started",
+            "Tue Dec",
+            "Fri Jul",
+            "été été",
         ] {
             assert!(!person_name(no.as_bytes()), "{no}");
         }
@@ -366,6 +534,22 @@ mod tests {
     }
 
     #[test]
+    fn introduced_names() {
+        for yes in [
+            "Baader",
+            "Richard McCray",
+            "Justin Beet",
+            "lena andersson",
+            "Bojka Žilih",
+        ] {
+            assert!(introduced_name(yes.as_bytes()), "{yes}");
+        }
+        for no in ["going", "Running", "Index", "the administrator", "anna and"] {
+            assert!(!introduced_name(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
     fn lone_given_names_need_their_context() {
         let at = |line: &str, word: &str| {
             let s = line.find(word).unwrap();
@@ -378,5 +562,12 @@ mod tests {
         assert!(!at("Oksana", "Oksana"));
         assert!(!at("Apache Felix started", "Felix"));
         assert!(!at("Grace period, Ends", "Grace"));
+        assert!(at("Remember me, Mary? When", "Mary"));
+        assert!(at("Ella: What a wife.", "Ella"));
+        assert!(at("Cora, can I please speak to", "Cora"));
+        assert!(at("founders: Monjeau, Graves and Reed.", "Graves"));
+        assert!(at("Why is Natasja so impulsive?", "Natasja"));
+        assert!(!at("Mark, Sweep and Compact", "Mark"));
+        assert!(!at("will Mark as read", "Mark"));
     }
 }

@@ -157,8 +157,28 @@ pub fn phone(value: &[u8]) -> bool {
         return false;
     }
     // 2024-04-26, 26/04/2024, 2024.04.26 (and what follows them): dates are
-    // not phone numbers.
-    !contains_date(value)
+    // not phone numbers; nor is an IPv4 address (`192.168.100.200`).
+    !contains_date(value) && super::network::parse_ipv4(value).is_none() && !dotted_version(value)
+}
+
+/// True when a `.` in `v` stands next to a single digit (`1.2.3.4567`,
+/// `17.0.9`): a version, not a phone number's groups (`930.167.3943`).
+fn dotted_version(v: &[u8]) -> bool {
+    let run =
+        |digits: &mut dyn Iterator<Item = &u8>| digits.take_while(|c| c.is_ascii_digit()).count();
+    v.iter().enumerate().any(|(i, &c)| {
+        c == b'.' && (run(&mut v[..i].iter().rev()) == 1 || run(&mut v[i + 1..].iter()) == 1)
+    })
+}
+
+/// A UK National Insurance number whose prefix is allocated: the two
+/// letters are none of `BG`, `GB`, `KN`, `NK`, `NT`, `TN`, `ZZ`.
+pub fn uk_nino(value: &[u8]) -> bool {
+    value.len() >= 9
+        && !matches!(
+            &value[..2],
+            b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+        )
 }
 
 /// True when `v` holds `dddd-dd-dd`, `dd-dd-dddd` (any of `-./` as
@@ -260,6 +280,7 @@ mod tests {
             "+33549710285",
             "(075) 3410 6665",
             "555-123-4567",
+            "930.167.3943",
         ] {
             assert!(phone(p.as_bytes()), "{p}");
         }
@@ -270,6 +291,8 @@ mod tests {
             "0000000",
             "1714103842383123",
             "12:30:45",
+            "192.168.100.200",
+            "1.2.3.4567",
         ] {
             assert!(!phone(p.as_bytes()), "{p}");
         }
