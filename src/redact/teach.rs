@@ -412,7 +412,7 @@ fn secret_ok(v: &[u8]) -> bool {
 /// package root is code, whatever the rule thought.
 fn code_identifier(v: &[u8]) -> bool {
     let first = v.split(|&c| c == b'.').next().unwrap_or_default();
-    v.contains(&b'.') && crate::engine::hostname::is_code_root(first)
+    v.contains(&b'.') && crate::engine::validate::host::is_code_root(first)
 }
 
 /// `anna.kowalski`, `anna_kowalski`, `Anna-Kowalski`: a login made of a
@@ -451,7 +451,7 @@ fn domain_org(domain: &[u8]) -> Option<&[u8]> {
             .all(|c| c.is_ascii_alphanumeric() || *c == b'-')
         && !common(label)
         && !dictionary::is_public_org(&label.to_ascii_lowercase())
-        && !crate::engine::hostname::is_reserved(domain);
+        && !crate::engine::validate::host::is_reserved(domain);
     ok.then_some(label)
 }
 
