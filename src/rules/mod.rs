@@ -194,11 +194,16 @@ pub enum Validator {
     /// service account (`rules/service-accounts.txt`) and no folder of an
     /// application's own `home` (`/opt/atlassian/jira/home/log`).
     HomeUser,
+    /// A word of random characters with no key or prefix before it: mixed
+    /// letters and digits that change class often, no words, near-random
+    /// entropy; not a hex digest, UUID, id, identifier, path or base64 of
+    /// plain text.
+    RandomToken,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, random-token";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -232,6 +237,7 @@ impl Validator {
             "given-name" => no_arg(Validator::GivenName),
             "properties-value" => no_arg(Validator::PropertiesValue),
             "home-user" => no_arg(Validator::HomeUser),
+            "random-token" => no_arg(Validator::RandomToken),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg
