@@ -79,6 +79,19 @@ fn base64_of_text(v: &[u8]) -> bool {
     })
 }
 
+/// A request id of Bitbucket and other Atlassian servers: a short id, then
+/// counters joined by `x` (`8KJQAGx969x538x0`: minute of the day, request
+/// number, concurrent requests).
+fn x_joined_counters(v: &[u8]) -> bool {
+    let mut parts = v.split(|&c| c == b'x');
+    let _id = parts.next();
+    let counters: Vec<&[u8]> = parts.collect();
+    counters.len() >= 2
+        && counters
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+}
+
 /// A digest written with its algorithm: `sha512-...` (npm and Subresource
 /// Integrity), `sha1-`, `md5-`.
 fn named_digest(v: &[u8]) -> bool {
@@ -137,7 +150,7 @@ pub fn random_token(value: &[u8]) -> bool {
     let wordy = parts
         .filter(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_lowercase))
         .count();
-    if wordy >= 2 || v.starts_with(b"/") {
+    if wordy >= 2 || v.starts_with(b"/") || x_joined_counters(v) {
         return false;
     }
     if class_changes(v) < 0.45 || longest_word(v) >= 7 {
@@ -185,6 +198,8 @@ mod tests {
             "getMasterUserPassword",
             "Log4jConfigurator",
             "HikariPool-1-housekeeper",
+            // Bitbucket request id
+            "8KJQAGx969x538x0",
             // paths and plain text in base64
             "/opt/atlassian/jira/bin",
             "Y29tLmF0bGFzc2lhbi5qaXJhLnBsdWdpbg==",
