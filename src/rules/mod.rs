@@ -205,11 +205,16 @@ pub enum Validator {
     /// service account (`rules/service-accounts.txt`) and no folder of an
     /// application's own `home` (`/opt/atlassian/jira/home/log`).
     HomeUser,
+    /// A word of random characters with no key or prefix before it: mixed
+    /// letters and digits that change class often, no words, near-random
+    /// entropy; not a hex digest, UUID, id, identifier, path or base64 of
+    /// plain text.
+    RandomToken,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, given-name, introduced-name, uk-nino";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, given-name, introduced-name, uk-nino, random-token";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -245,6 +250,7 @@ impl Validator {
             "uk-nino" => no_arg(Validator::UkNino),
             "properties-value" => no_arg(Validator::PropertiesValue),
             "home-user" => no_arg(Validator::HomeUser),
+            "random-token" => no_arg(Validator::RandomToken),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg

@@ -12,6 +12,7 @@
 //! | `accounts` | user names and home folders |
 //! | `names` | person names in prose and in name positions |
 //! | `secret` | secret values: placeholders and masks, properties values |
+//! | `shape` | a random secret by its shape alone (the one check that may allocate: it decodes base64 to see whether it is plain text, only after the cheap checks passed) |
 //!
 //! The files depend on `network` and on this file's helpers only, never on
 //! each other in a circle.
@@ -22,6 +23,7 @@ mod names;
 mod network;
 mod numbers;
 mod secret;
+mod shape;
 
 pub use accounts::{home_user, is_service_account, user_name};
 pub use host::email_domain;
@@ -65,6 +67,7 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         Validator::UkNino => uk_nino(value),
         Validator::PropertiesValue => properties_value(hay, start, end),
         Validator::HomeUser => home_user(hay, start, end),
+        Validator::RandomToken => shape::random_token(value),
     }
 }
 
