@@ -4,7 +4,7 @@
 //! the one exception the README names: it cannot be read twice, so a value
 //! is replaced from the line that reveals it on.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use crate::bundles::{gunzip, gz, tar_of, untar, unzip, zip_of};
@@ -89,18 +89,42 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `text` written in `d` in every shape the tests read it in.
+struct Inputs {
+    file: PathBuf,
+    gzf: PathBuf,
+    zipf: PathBuf,
+    tarf: PathBuf,
+    tgzf: PathBuf,
+    folder: PathBuf,
+}
+
+fn inputs(d: &Path, text: &[u8]) -> Inputs {
+    let folder = d.join("in");
+    write(&folder, "logs/app.log", text);
+    Inputs {
+        file: write(d, "app.log", text),
+        gzf: write(d, "app.log.gz", gz(text)),
+        zipf: write(d, "bundle.zip", zip_of(&[("logs/app.log", text)])),
+        tarf: write(d, "bundle.tar", tar_of(&[("logs/app.log", text)])),
+        tgzf: write(d, "bundle.tar.gz", gz(&tar_of(&[("logs/app.log", text)]))),
+        folder,
+    }
+}
+
 #[test]
 fn every_entry_point_gives_the_same_bytes() {
     let dir = tmpdir();
     let d = dir.path();
     let text = text();
-    let file = write(d, "app.log", &text);
-    let gzf = write(d, "app.log.gz", gz(&text));
-    let zipf = write(d, "bundle.zip", zip_of(&[("logs/app.log", &text)]));
-    let tarf = write(d, "bundle.tar", tar_of(&[("logs/app.log", &text)]));
-    let tgzf = write(d, "bundle.tar.gz", gz(&tar_of(&[("logs/app.log", &text)])));
-    let folder = d.join("in");
-    write(&folder, "logs/app.log", &text);
+    let Inputs {
+        file,
+        gzf,
+        zipf,
+        tarf,
+        tgzf,
+        folder,
+    } = inputs(d, &text);
 
     let want = stdout_of(&[s(&file)], None);
     for value in ["jira-prd-07", "akowalski"] {
@@ -201,12 +225,14 @@ fn check_gives_one_verdict_and_one_count_at_every_entry_point() {
     let dir = tmpdir();
     let d = dir.path();
     let text = text();
-    let file = write(d, "app.log", &text);
-    let gzf = write(d, "app.log.gz", gz(&text));
-    let zipf = write(d, "bundle.zip", zip_of(&[("logs/app.log", &text)]));
-    let tarf = write(d, "bundle.tar", tar_of(&[("logs/app.log", &text)]));
-    let folder = d.join("in");
-    write(&folder, "logs/app.log", &text);
+    let Inputs {
+        file,
+        gzf,
+        zipf,
+        tarf,
+        folder,
+        ..
+    } = inputs(d, &text);
     let summary = |o: &std::process::Output| -> String {
         let err = String::from_utf8_lossy(&o.stderr).into_owned();
         assert_eq!(o.status.code(), Some(1), "--check finds values: {err}");
