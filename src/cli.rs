@@ -165,7 +165,7 @@ pub struct Cli {
     ///
     /// JSON Lines, or SARIF 2.1.0 for a `.sarif` PATH or with
     /// `--findings-format sarif`. With --check or a normal run; the file
-    /// appears only when complete.
+    /// appears only when complete. `-` is stdout, with --check or -o.
     #[arg(long, value_name = "PATH")]
     pub findings: Option<PathBuf>,
 

@@ -155,7 +155,15 @@ impl Config {
         check_paths(&inputs, &target, cli.report.as_deref(), cli.map.as_deref())?;
         check_destinations(&target, cli.report.as_deref(), cli.map.as_deref())?;
         if let Some(f) = &cli.findings {
-            check_findings_path(&inputs, f, cli.report.as_deref(), cli.map.as_deref())?;
+            if f.as_os_str() == "-" {
+                if target == Target::Stdout {
+                    return Err(Error::Usage(
+                        "--findings -: stdout carries the redacted text; give a file for the findings, or use --check or -o".into(),
+                    ));
+                }
+            } else {
+                check_findings_path(&inputs, f, cli.report.as_deref(), cli.map.as_deref())?;
+            }
         }
         let threads = match cli.threads {
             Some(n) => usize::from(n),

@@ -164,8 +164,11 @@ pub fn run(config: &Config) -> Result<RunReport> {
         redactor = redactor.with_map();
     }
     // The findings file's place is tried before any input is read.
+    // `--findings -` is stdout, written once the run is over (the
+    // configuration refused it when stdout carries the redacted text).
+    let findings_to_stdout = matches!(&config.findings, Some((p, _)) if p.as_os_str() == "-");
     let findings_file = match &config.findings {
-        Some((path, _)) => Some(AtomicFile::create(path).map_err(|e| {
+        Some((path, _)) if !findings_to_stdout => Some(AtomicFile::create(path).map_err(|e| {
             let why = match e {
                 Error::Output { source, .. } => std::io::Error::from(source.kind()).to_string(),
                 other => other.to_string(),
@@ -175,7 +178,7 @@ pub fn run(config: &Config) -> Result<RunReport> {
                 path.display()
             ))
         })?),
-        None => None,
+        _ => None,
     };
     let collector =
         (config.findings.is_some() || config.verbose).then(report::findings::Collector::new);
@@ -233,9 +236,7 @@ pub fn run(config: &Config) -> Result<RunReport> {
     // A file that failed has findings nobody knows: then no findings file
     // is written at all (its temporary file goes), rather than one that
     // looks complete.
-    if let (Some(file), Some((_, format)), true) =
-        (findings_file, &config.findings, report.errors.is_empty())
-    {
+    if let (Some((_, format)), true) = (&config.findings, report.errors.is_empty()) {
         let bytes = match format {
             report::findings::Format::Jsonl => report::findings::to_jsonl(&report.findings),
             report::findings::Format::Sarif => {
@@ -248,7 +249,17 @@ pub fn run(config: &Config) -> Result<RunReport> {
                 report::findings::to_sarif(&report.findings, &rules)
             }
         };
-        write_whole(file, &bytes)?;
+        if let Some(file) = findings_file {
+            write_whole(file, &bytes)?;
+        } else if findings_to_stdout {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|()| out.flush())
+                .map_err(|source| Error::Output {
+                    path: std::path::PathBuf::from("-"),
+                    source,
+                })?;
+        }
     }
     if let Some(path) = &config.report {
         write_whole(AtomicFile::create(path)?, &report.to_json())?;

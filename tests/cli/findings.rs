@@ -278,3 +278,59 @@ fn a_failed_run_leaves_no_findings_file() {
         .code(3);
     assert_eq!(ls(dir.path()), ["app.log"]);
 }
+
+#[test]
+fn findings_dash_is_stdout_when_stdout_is_free() {
+    let dir = tmpdir();
+    write(dir.path(), "app.log", LOG);
+    // --check writes no text: the records go to stdout, and no file named `-` appears.
+    let out = logscrub()
+        .current_dir(dir.path())
+        .args(["--check", "--findings", "-", "app.log"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let recs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 4, "{text}");
+    assert!(recs.iter().all(|r| r["file"] == "app.log"), "{text}");
+    for s in SECRETS {
+        assert!(!text.contains(s), "{s} in the findings:\n{text}");
+    }
+    // With -o the text goes to its file and SARIF to stdout.
+    let out = logscrub()
+        .current_dir(dir.path())
+        .args(["-q", "-o", "red.log", "--findings", "-"])
+        .args(["--findings-format", "sarif", "app.log"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4);
+    assert_eq!(ls(dir.path()), ["app.log", "red.log"]);
+}
+
+#[test]
+fn findings_dash_is_refused_when_stdout_carries_the_text() {
+    let dir = tmpdir();
+    write(dir.path(), "app.log", LOG);
+    let out = logscrub()
+        .current_dir(dir.path())
+        .args(["--findings", "-", "app.log"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("logscrub: --findings -: stdout carries the redacted text"),
+        "{err}"
+    );
+    assert_eq!(ls(dir.path()), ["app.log"]);
+}
