@@ -181,6 +181,12 @@ pub enum Validator {
     /// `Name <email>`, `CN=`): one to four capitalised words, not all of them
     /// ordinary or log words unless one is a known given or family name.
     NameWords,
+    /// An organisation's name before its legal form (`Northwind Traders
+    /// Ltd`): no word that leads a phrase first (`Contacted`, `For`); ordinary
+    /// words only before a form that is nothing else (`Ltd`, `GmbH`, `Inc`,
+    /// not `CO`, `SA`); no public vendor, provider or
+    /// certificate authority (`rules/dictionary/public-orgs.txt`).
+    OrgName,
     /// A lone known given name that is no ordinary word, where the words
     /// around it make it a person: in a list of capitalised words
     /// (`Sipho, Wei and Sun-hee`), before a verb (`Grace complained`), or
@@ -214,7 +220,7 @@ pub enum Validator {
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, given-name, introduced-name, uk-nino, random-token";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -245,6 +251,7 @@ impl Validator {
             "user-name" => no_arg(Validator::UserName),
             "person-name" => no_arg(Validator::PersonName),
             "name-words" => no_arg(Validator::NameWords),
+            "org-name" => no_arg(Validator::OrgName),
             "given-name" => no_arg(Validator::GivenName),
             "introduced-name" => no_arg(Validator::IntroducedName),
             "uk-nino" => no_arg(Validator::UkNino),

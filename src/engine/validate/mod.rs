@@ -27,7 +27,7 @@ mod shape;
 
 pub use accounts::{home_user, is_service_account, user_name};
 pub use host::email_domain;
-pub use names::{given_name_in_context, introduced_name, name_words, person_name};
+pub use names::{given_name_in_context, introduced_name, name_words, org_name, person_name};
 pub use network::{
     ipv4_identifies_host, ipv6_identifies_host, lowercase_into, mac, parse_ipv4, parse_ipv6,
 };
@@ -62,6 +62,7 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         Validator::UserName => user_name(value),
         Validator::PersonName => person_name(value),
         Validator::NameWords => name_words(value),
+        Validator::OrgName => org_name(hay, start, end),
         Validator::GivenName => given_name_in_context(hay, start, end),
         Validator::IntroducedName => introduced_name(value),
         Validator::UkNino => uk_nino(value),

@@ -454,6 +454,125 @@ pub fn given_name_in_context(hay: &[u8], start: usize, end: usize) -> bool {
     NAME_ACTORS.contains(&prev.as_str())
 }
 
+/// Legal forms that end an organisation's name (`Ltd.`, `GmbH`, `S.A.`),
+/// compared without case and dots. The strong ones are never anything but
+/// a legal form after capitalised words.
+const STRONG_FORMS: &[&str] = &[
+    "corp",
+    "corporation",
+    "gmbh",
+    "inc",
+    "incorporated",
+    "limited",
+    "llc",
+    "llp",
+    "ltd",
+    "plc",
+    "pty",
+];
+const WEAK_FORMS: &[&str] = &[
+    "a/s", "ab", "ag", "bv", "co", "kg", "kgaa", "nv", "oy", "sa", "sarl", "sas", "se", "spa",
+    "srl",
+];
+
+/// See [`Validator::OrgName`]. `value` is capitalised words ending in one
+/// or two legal forms (`Northwind Traders Ltd`, `Helvetia Logistik AG`,
+/// `Acme Pty Ltd`, `Contoso, Inc.`).
+pub fn org_name(hay: &[u8], start: usize, end: usize) -> bool {
+    // The rule overlaps, so `Hat, Inc` of `Red Hat, Inc` is a candidate of
+    // its own: a name starts after a phrase's lead word or no word at all.
+    let before = &hay[..start];
+    let word_start = before.strip_suffix(b" ").map(|b| {
+        b.iter()
+            .rposition(|c| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1)
+    });
+    if let Some(from) = word_start {
+        let prev = &before[from..start - 1];
+        if prev.first().is_some_and(u8::is_ascii_uppercase)
+            && !sentence_lead(&String::from_utf8_lossy(prev).to_lowercase())
+        {
+            return false;
+        }
+    }
+    org_words(&hay[start..end])
+}
+
+fn org_words(value: &[u8]) -> bool {
+    use crate::rules::dictionary::is_public_org;
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let words: Vec<&str> = text
+        .split([' ', '\t', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let form = |w: &str| {
+        let bare: String = w
+            .chars()
+            .filter(|&c| c != '.')
+            .collect::<String>()
+            .to_lowercase();
+        if STRONG_FORMS.contains(&bare.as_str()) {
+            Some(true)
+        } else if WEAK_FORMS.contains(&bare.as_str()) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let mut name = words.as_slice();
+    let mut strong = false;
+    while let [rest @ .., last] = name
+        && !rest.is_empty()
+        && let Some(s) = form(last)
+    {
+        strong |= s;
+        name = rest;
+    }
+    if name.len() == words.len() || name.len() > 4 {
+        return false;
+    }
+    let lower: Vec<String> = name
+        .iter()
+        .map(|w| w.trim_end_matches(['\'', '’']).to_lowercase())
+        .collect();
+    let joined: String = lower.concat();
+    if form(name[0]).is_some()
+        || is_public_org(lower[0].as_bytes())
+        || is_public_org(joined.as_bytes())
+        || lower.iter().any(|w| NOT_NAMES.contains(&w.as_str()))
+    {
+        return false;
+    }
+    let plain = |w: &String| {
+        matches!(w.as_str(), "&" | "and" | "und" | "of" | "de" | "et") || ordinary_word(w)
+    };
+    let ordinary = lower.iter().filter(|w| plain(w)).count();
+    if ordinary == lower.len() {
+        // `Blue River Logistics Ltd`, `Acme Corp`: ordinary words make a
+        // name only before a form that is nothing else (`Denver, CO`).
+        return strong && !sentence_lead(&lower[0]);
+    }
+    // `Contacted Northwind Traders Ltd`, `For Acme Inc`: a first word that
+    // leads a sentence or a phrase is not the name's, and the match one
+    // word later (the rule overlaps) is the name.
+    !sentence_lead(&lower[0])
+}
+
+/// Words that start a phrase before a company's name rather than belong
+/// to it: articles, prepositions, greetings, roles, and verbs in `-ed` or
+/// `-ing` (`Contacted`, `Invoicing`).
+fn sentence_lead(w: &str) -> bool {
+    const LEADS: &[&str] = &[
+        "a", "an", "and", "at", "by", "cc", "client", "contact", "customer", "dear", "for", "from",
+        "hello", "hi", "if", "in", "is", "my", "of", "on", "or", "our", "partner", "per", "re",
+        "thanks", "the", "their", "to", "vendor", "via", "was", "when", "with", "your",
+    ];
+    let suffix = w.len() >= 5 && (w.ends_with("ed") || w.ends_with("ing")) && w != "united";
+    LEADS.contains(&w) || suffix && ordinary_word(w)
+}
+
 /// See [`Validator::NameWords`].
 pub fn name_words(value: &[u8]) -> bool {
     let Some(words) = name_parts(value) else {
@@ -484,6 +603,40 @@ pub fn name_words(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organisations_before_a_legal_form() {
+        for yes in [
+            "Northwind Traders Ltd",
+            "Helvetia Logistik AG",
+            "Kestrel Biotech GmbH",
+            "Contoso, Inc",
+            "Tailspin Toys Pty Ltd",
+            "Blue River Logistics Ltd",
+            "Acme Corp",
+            "Fabrikam GmbH & Co. KG",
+        ] {
+            assert!(org_words(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "Oracle Corporation",
+            "Red Hat, Inc",
+            "DigiCert Inc",
+            "Atlassian Pty Ltd",
+            "Pty Ltd",
+            "Java SA",
+            "Contacted Kestrel Biotech GmbH",
+            "For Acme Inc",
+            "Northwind Traders",
+        ] {
+            assert!(!org_words(no.as_bytes()), "{no}");
+        }
+        let line = b"vendor Red Hat, Inc and Contacted Acme Inc";
+        let at = |w: &[u8]| line.windows(w.len()).position(|x| x == w).unwrap();
+        let (hat, acme) = (at(b"Hat"), at(b"Acme"));
+        assert!(!org_name(line, hat, hat + 8));
+        assert!(org_name(line, acme, acme + 8));
+    }
 
     #[test]
     fn person_names_in_prose() {
