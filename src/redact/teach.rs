@@ -69,7 +69,7 @@ impl Teach<'_> {
                     self.person(d.name, &first, &last, false);
                 }
                 if login_ok(value) {
-                    self.push(label, value);
+                    self.push_login(label, value);
                 }
             }
             LearnKind::Email => self.email(value),
@@ -88,6 +88,16 @@ impl Teach<'_> {
     fn push(&mut self, label: u32, v: &[u8]) {
         if !words_only(v) {
             self.push_secret(label, v);
+        }
+    }
+
+    /// Learns the login `v`: also `carol.smith`, whose parts are ordinary
+    /// words but a given and a family name joined the way logins are.
+    fn push_login(&mut self, label: u32, v: &[u8]) {
+        if named_login(v) {
+            self.push_secret(label, v);
+        } else {
+            self.push(label, v);
         }
     }
 
@@ -167,7 +177,7 @@ impl Teach<'_> {
         let d = self.redactor.derived;
         let public = domain_org_label(domain).is_none_or(dictionary::is_public_org);
         if login_ok(local) {
-            self.push(d.user, local);
+            self.push_login(d.user, local);
         }
         if let Some((first, last)) = split_login(local) {
             self.person(d.name, &first, &last, false);
@@ -231,7 +241,7 @@ impl Teach<'_> {
         ];
         logins.retain(|v| v.len() >= 5 && login_ok(v));
         for v in logins {
-            self.push(user, &v);
+            self.push_login(user, &v);
         }
     }
 }
@@ -270,6 +280,23 @@ fn words_only(v: &[u8]) -> bool {
         && v.split(|&c| matches!(c, b' ' | b'-' | b'.' | b'_'))
             .filter(|p| !p.is_empty())
             .all(|p| common(p) || p.len() <= 2)
+}
+
+/// `carol.smith`, `carol_smith`: a known given name and a known family
+/// name joined by `.` or `_`, neither of them log vocabulary.
+fn named_login(v: &[u8]) -> bool {
+    let Some(i) = v.iter().position(|&c| matches!(c, b'.' | b'_')) else {
+        return false;
+    };
+    let (g, l) = (v[..i].to_ascii_lowercase(), v[i + 1..].to_ascii_lowercase());
+    ascii_letters(&g)
+        && ascii_letters(&l)
+        && g.len() >= 3
+        && l.len() >= 3
+        && dictionary::is_given_name(&g)
+        && dictionary::is_family_name(&l)
+        && !dictionary::is_log_word(&g)
+        && !dictionary::is_log_word(&l)
 }
 
 fn host_ok(v: &[u8]) -> bool {
@@ -537,5 +564,9 @@ mod tests {
             assert!(!words_only(name.as_bytes()), "{name}");
         }
         assert!(!part_ok(b"Mark") && !part_ok(b"Smith") && !part_ok(b"Li"));
+        assert!(words_only(b"carol.smith") && named_login(b"carol.smith"));
+        for no in ["log.level", "jira.home", "carol", "max_size", "a.smith"] {
+            assert!(!named_login(no.as_bytes()), "{no}");
+        }
     }
 }
