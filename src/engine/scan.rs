@@ -169,7 +169,8 @@ impl Engine {
         // reject most candidates (a dotted class name is no host name).
         if let [(0, label)] = groups.as_slice() {
             while let Some(m) = regex.search_with(cache, &input) {
-                if self.valid(cr, hay, m.start(), m.end())
+                // A list's elements are checked one by one in `record`.
+                if (cr.rule.list || self.valid(cr, hay, m.start(), m.end()))
                     && self.context_ok(cr, hay, m.start(), m.end())
                 {
                     self.record(
@@ -210,7 +211,9 @@ impl Engine {
                     let Some(sp) = caps.get_group(g) else {
                         continue;
                     };
-                    if sp.start == sp.end || !self.valid(cr, hay, sp.start, sp.end) {
+                    if sp.start == sp.end
+                        || (!cr.rule.list && !self.valid(cr, hay, sp.start, sp.end))
+                    {
                         continue;
                     }
                     if !*context.get_or_insert_with(|| self.context_ok(cr, hay, m.start(), m.end()))
@@ -263,7 +266,9 @@ impl Engine {
     }
 
     /// Records a finding, minus any part that is already a logscrub token or
-    /// a block marker.
+    /// a block marker. A list rule's span is cut into its elements (see
+    /// [`list_elements`]), and each that passes the validators is a finding
+    /// of its own.
     fn record(
         &self,
         ri: u32,
@@ -273,19 +278,31 @@ impl Engine {
         protected: &[Range<usize>],
         out: &mut Vec<Finding>,
     ) {
-        if self.allow.allows(&hay[span.clone()]) {
-            return;
-        }
-        let priority = self.rules[ri as usize].rule.priority;
-        free_pieces(hay, span, protected, |a, b| {
-            out.push(Finding {
-                start: a,
-                end: b,
-                rule: ri,
-                label,
-                priority,
+        let cr = &self.rules[ri as usize];
+        let priority = cr.rule.priority;
+        let mut one = |a: usize, b: usize| {
+            if self.allow.allows(&hay[a..b]) {
+                return;
+            }
+            free_pieces(hay, a..b, protected, |start, end| {
+                out.push(Finding {
+                    start,
+                    end,
+                    rule: ri,
+                    label,
+                    priority,
+                });
             });
-        });
+        };
+        if cr.rule.list {
+            list_elements(hay, span, |a, b| {
+                if self.valid(cr, hay, a, b) {
+                    one(a, b);
+                }
+            });
+        } else {
+            one(span.start, span.end);
+        }
     }
 
     /// The block state machine (see the module docs). With `record` false it
@@ -445,6 +462,44 @@ impl Engine {
 /// Calls `f` for each piece of `hay[span]` that is neither inside a
 /// logscrub token nor inside a `protected` range, and holds a letter or
 /// digit.
+/// Calls `f` with each element of the list `hay[span]`: the runs between
+/// `,`, `;`, `|` and white space, trimmed of quotes and brackets, without a
+/// trailing `:port`. The words `and`, `or` and `&` separate elements.
+fn list_elements(hay: &[u8], span: Range<usize>, mut f: impl FnMut(usize, usize)) {
+    let is_sep = |c: u8| matches!(c, b',' | b';' | b'|' | b' ' | b'\t');
+    let mut i = span.start;
+    while i < span.end {
+        while i < span.end && is_sep(hay[i]) {
+            i += 1;
+        }
+        let mut a = i;
+        while i < span.end && !is_sep(hay[i]) {
+            i += 1;
+        }
+        let mut b = i;
+        while a < b && matches!(hay[a], b'"' | b'\'' | b'`' | b'[' | b'(' | b'{' | b'<') {
+            a += 1;
+        }
+        while a < b && matches!(hay[b - 1], b'"' | b'\'' | b'`' | b']' | b')' | b'}' | b'>') {
+            b -= 1;
+        }
+        if let Some(colon) = memchr::memrchr(b':', &hay[a..b]) {
+            let port = &hay[a + colon + 1..b];
+            if !port.is_empty() && port.len() <= 5 && port.iter().all(u8::is_ascii_digit) {
+                b = a + colon;
+            }
+        }
+        let element = &hay[a..b];
+        if !element.is_empty()
+            && !element.eq_ignore_ascii_case(b"and")
+            && !element.eq_ignore_ascii_case(b"or")
+            && element != b"&"
+        {
+            f(a, b);
+        }
+    }
+}
+
 fn free_pieces(
     hay: &[u8],
     span: Range<usize>,
@@ -557,4 +612,31 @@ fn line_start(hay: &[u8], p: usize) -> usize {
 
 fn line_end(hay: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_elements;
+
+    fn elements(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        list_elements(text.as_bytes(), 0..text.len(), |a, b| out.push(&text[a..b]));
+        out
+    }
+
+    #[test]
+    fn list_elements_are_trimmed_and_lose_their_ports() {
+        assert_eq!(
+            elements("[kmeyer, \"anna.berg\", 'jlo']"),
+            ["kmeyer", "anna.berg", "jlo"]
+        );
+        assert_eq!(elements("a:5701,b:5701;c"), ["a", "b", "c"]);
+        assert_eq!(
+            elements("kmeyer, tholt and rsingh & bo"),
+            ["kmeyer", "tholt", "rsingh", "bo"]
+        );
+        // Not a port: letters after the colon, or more than five digits.
+        assert_eq!(elements("ver:x1 id:123456"), ["ver:x1", "id:123456"]);
+        assert_eq!(elements(" , [] ,"), Vec::<&str>::new());
+    }
 }

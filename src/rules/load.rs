@@ -271,6 +271,14 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
     if s.learn && multi_line {
         return Err("block and next-line rules cannot `learn`".into());
     }
+    if s.list && multi_line {
+        return Err("`list` belongs to regex rules".into());
+    }
+    if s.list && s.require_all {
+        return Err(
+            "`list` and `require_all` do not go together: each element stands alone".into(),
+        );
+    }
     if multi_line && s.keywords.is_empty() {
         return Err(
             "block and next-line rules need `keywords` that every begin marker contains".into(),
@@ -311,6 +319,7 @@ fn validate(path: &Path, s: RuleSpec) -> std::result::Result<Rule, String> {
         priority: s.priority,
         require_all: s.require_all,
         overlap: s.overlap,
+        list: s.list,
         learn: s.learn,
         not_before: s.not_before,
         not_after: s.not_after,
@@ -414,6 +423,14 @@ negative_examples = ["thing"]
         assert!(e.contains("unknown validator `lunh`"), "{e}");
         let e = err(&GOOD.replace("label = \"THING\"", "label = \"thing\""));
         assert!(e.contains("label `thing`"), "{e}");
+    }
+
+    #[test]
+    fn list_goes_with_regex_rules_alone() {
+        let with = |extra: &str| GOOD.replace("pattern =", &format!("{extra}\npattern ="));
+        assert!(parse_file(Path::new("x.toml"), &with("list = true")).is_ok());
+        let e = err(&with("list = true\nrequire_all = true"));
+        assert!(e.contains("rule t.thing: `list` and `require_all`"), "{e}");
     }
 
     #[test]

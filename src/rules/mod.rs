@@ -48,6 +48,8 @@ pub struct Rule {
     /// Candidates may overlap: the search goes on from just after the
     /// start of each one.
     pub overlap: bool,
+    /// Each redacted group is a list whose elements are values of their own.
+    pub list: bool,
     /// Values found are host names to learn and replace everywhere.
     pub learn: bool,
     /// Reject a candidate when the text before it ends with this regex.
@@ -171,6 +173,12 @@ pub enum Validator {
     /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
     /// not a number, not a token.
     UserName,
+    /// An element of a list of users: a user name that is no ordinary or log
+    /// word unless it is a known given name.
+    ListLogin,
+    /// An element of a list of hosts: a name in host position that holds a
+    /// dot, digit, `-` or `_`, or is no ordinary or log word.
+    ListHost,
     /// A person's name in running text: two or three capitalised words
     /// whose first is a known given name and whose last is a known family
     /// name or no ordinary word (`rules/dictionary/given-names.txt`,
@@ -220,7 +228,7 @@ pub enum Validator {
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -249,6 +257,8 @@ impl Validator {
             "phone" => no_arg(Validator::Phone),
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
+            "list-login" => no_arg(Validator::ListLogin),
+            "list-host" => no_arg(Validator::ListHost),
             "person-name" => no_arg(Validator::PersonName),
             "name-words" => no_arg(Validator::NameWords),
             "org-name" => no_arg(Validator::OrgName),

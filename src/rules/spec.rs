@@ -47,6 +47,11 @@ pub struct RuleSpec {
     /// overlap, so a rejected `Retry Anna` still lets `Anna Kowalski` match.
     #[serde(default)]
     pub overlap: bool,
+    /// Each redacted group is a list (`[a, b]`, `a,b,c`, `a, b and c`):
+    /// every element, trimmed of quotes, brackets and a `:port`, is a value
+    /// of its own, checked by the validators alone.
+    #[serde(default)]
+    pub list: bool,
     /// Values found by this rule are host names in a reliable position:
     /// logscrub also replaces them where they appear bare elsewhere.
     #[serde(default)]

@@ -91,6 +91,22 @@ static SERVICE_ACCOUNTS: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock
         .collect()
 });
 
+/// An element of a list of users (`reviewers: [kmeyer, anna.berg]`): a
+/// [`user_name`] that is no ordinary English or log word unless it is a
+/// known given name (`grant`, `mark`), so `users: [all]` stays.
+pub fn list_login(value: &[u8]) -> bool {
+    let v = trim_quotes(value);
+    if !user_name(v) || v.len() > 64 {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    let word = lower.iter().all(u8::is_ascii_lowercase);
+    !(word
+        && (crate::rules::dictionary::is_english_word(&lower)
+            || crate::rules::dictionary::is_log_word(&lower))
+        && !crate::rules::dictionary::is_given_name(&lower))
+}
+
 /// True when `name` is a system or service account
 /// (`rules/service-accounts.txt`): `jenkins`, `bamboo`, `www-data`.
 pub fn is_service_account(name: &[u8]) -> bool {
@@ -201,6 +217,16 @@ const APP_HOME_CONTENTS: &[&[u8]] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_logins_are_no_words() {
+        for u in ["kmeyer", "anna.berg", "grant", "JDOE2", "t_holt"] {
+            assert!(list_login(u.as_bytes()), "{u}");
+        }
+        for u in ["all", "active", "none", "12", "disabled", "jira"] {
+            assert!(!list_login(u.as_bytes()), "{u}");
+        }
+    }
 
     #[test]
     fn user_names() {

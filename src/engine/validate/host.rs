@@ -110,6 +110,31 @@ pub fn is_host_in_position(name: &[u8]) -> bool {
     !hex_hash && parse_ipv4(lower).is_none()
 }
 
+/// An element of a list of hosts (`nodes: [bb-node-01, bbnode02:7800]`,
+/// `hay[start..end]`): a name [`is_host_in_position`] accepts that reads as
+/// a machine name, not a word or a file: a dotted name must be a host name
+/// ([`is_host`]: `Driver.java` is none); a single label holds a digit, `-`
+/// or `_`, or is no ordinary English or log word (`hosts: [all]`,
+/// `nodes = active, passive` stay).
+pub fn list_host(hay: &[u8], start: usize, end: usize) -> bool {
+    let name = &hay[start..end];
+    if !is_host_in_position(name) {
+        return false;
+    }
+    if name.contains(&b'.') {
+        return is_host(hay, start, end);
+    }
+    if name
+        .iter()
+        .any(|c| c.is_ascii_digit() || matches!(c, b'-' | b'_'))
+    {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    !(crate::rules::dictionary::is_english_word(&lower)
+        || crate::rules::dictionary::is_log_word(&lower))
+}
+
 /// True when the name at `hay[start..]` follows an in-JVM transport scheme
 /// (`vm://bamboo`, ActiveMQ's and Camel's `vm://`, Camel's `direct://`,
 /// `direct-vm://` and `seda://`): a broker or endpoint name, not a host.
@@ -380,6 +405,31 @@ fn email_domain_part(domain: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_hosts_read_as_machines() {
+        let list_host = |s: &str| super::list_host(s.as_bytes(), 0, s.len());
+        for h in [
+            "bbnode01",
+            "bb-node-03",
+            "kafka_a",
+            "Zorander",
+            "db07.prod.northwind.com",
+        ] {
+            assert!(list_host(h), "{h}");
+        }
+        for h in [
+            "active",
+            "passive",
+            "all",
+            "Driver.java",
+            "localhost",
+            "10.0.0.5",
+            "42",
+        ] {
+            assert!(!list_host(h), "{h}");
+        }
+    }
 
     fn host(s: &str) -> bool {
         is_host(s.as_bytes(), 0, s.len())

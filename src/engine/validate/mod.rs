@@ -25,7 +25,7 @@ mod numbers;
 mod secret;
 mod shape;
 
-pub use accounts::{home_user, is_service_account, user_name};
+pub use accounts::{home_user, is_service_account, list_login, user_name};
 pub use host::email_domain;
 pub use names::{given_name_in_context, introduced_name, name_words, org_name, person_name};
 pub use network::{
@@ -60,6 +60,8 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
                 && !crate::engine::validate::host::is_in_jvm_transport(hay, start)
         }
         Validator::UserName => user_name(value),
+        Validator::ListLogin => list_login(value),
+        Validator::ListHost => crate::engine::validate::host::list_host(hay, start, end),
         Validator::PersonName => person_name(value),
         Validator::NameWords => name_words(value),
         Validator::OrgName => org_name(hay, start, end),
