@@ -8,10 +8,10 @@ use rayon::prelude::*;
 use regex_automata::meta;
 use regex_syntax::hir::Hir;
 
-use super::{CompiledRule, Engine, Kind, pattern, select};
+use super::{CompiledRule, Engine, Kind, pattern, scan, select};
 use crate::error::{Error, Result};
 use crate::rules::dictionary;
-use crate::rules::{GroupRef, Matcher, Rule, RuleSet};
+use crate::rules::{GroupRef, Matcher, Rule, RuleSet, Validator};
 
 impl Engine {
     /// Compiles `set`. Errors name the rule file, the rule id and the problem.
@@ -36,6 +36,8 @@ impl Engine {
             always_rules: Vec::new(),
             gate: None,
             max_len: Vec::new(),
+            word_rules: Vec::new(),
+            word_runs: true,
             block_rules: Vec::new(),
             block_ac: None,
             allow: set.allow().clone(),
@@ -58,6 +60,15 @@ impl Engine {
                 Kind::Block { .. } | Kind::NextLine { .. } => {
                     e.block_rules.push(ri);
                     block_keywords.extend(rule.keywords.iter().cloned());
+                }
+                Kind::Regex { .. }
+                    if rule.keywords.is_empty()
+                        && rule.validators.contains(&Validator::RandomToken)
+                        && hir
+                            .as_ref()
+                            .is_some_and(|h| pattern::bytes_within(h, &scan::is_token_byte)) =>
+                {
+                    e.word_rules.push(ri);
                 }
                 Kind::Regex { .. } if rule.keywords.is_empty() => {
                     e.always_rules.push(ri);

@@ -85,6 +85,13 @@ pub struct Engine {
     gate: Option<hybrid::dfa::DFA>,
     /// The longest match of each of `always_rules`, when it is bounded.
     max_len: Vec<Option<usize>>,
+    /// Rules without keywords whose values are random-looking words
+    /// (validator `random-token`): kept out of the gate, whose lazy DFA their
+    /// long counted repetition would multiply, and run only on the runs of
+    /// word bytes that can hold such a value ([`scan::token_runs`]).
+    word_rules: Vec<u32>,
+    /// False: `word_rules` run on every line (the tests' reference).
+    word_runs: bool,
     /// Block rules.
     block_rules: Vec<u32>,
     block_ac: Option<AhoCorasick>,
@@ -133,6 +140,8 @@ pub struct Scratch {
     gate: Option<hybrid::dfa::Cache>,
     /// Hits of the selection walk.
     hits: select::Hits,
+    /// The token runs of the last scan (see `Engine::word_rules`).
+    runs: Vec<Range<usize>>,
     /// Gated line ranges per always-rule.
     gated: Vec<Vec<Range<usize>>>,
     /// Block markers (`-----BEGIN ... KEY-----`) of this scan, in order: no
@@ -172,6 +181,7 @@ impl Engine {
             gate: self.gate.as_ref().map(|d| d.create_cache()),
             hits: select::Hits::default(),
             gated: vec![Vec::new(); self.always_rules.len()],
+            runs: Vec::new(),
             protected: Vec::new(),
         }
     }
@@ -338,8 +348,8 @@ negative_examples = ["PRIVATE KEY"]
             .collect()
     }
 
-    /// The default rules, and the same rules with no gate: each rule
-    /// without keywords then runs on every line. Built once for all tests.
+    /// The default rules, and the same rules with no gate and no word runs:
+    /// each rule without keywords then runs on every line. Built once for all tests.
     fn with_and_without_gate() -> &'static (Engine, Engine) {
         static ENGINES: std::sync::LazyLock<(Engine, Engine)> = std::sync::LazyLock::new(|| {
             let set = RuleSet::embedded().unwrap();
@@ -347,6 +357,7 @@ negative_examples = ["PRIVATE KEY"]
             assert!(plain.gate.is_some());
             let mut ungated = Engine::new(&set).unwrap();
             ungated.gate = None;
+            ungated.word_runs = false;
             (plain, ungated)
         });
         &ENGINES
@@ -355,6 +366,9 @@ negative_examples = ["PRIVATE KEY"]
     /// Pieces of lines where rules without keywords match, near each other
     /// and far apart.
     const GATE_PIECES: &[&str] = &[
+        "Jd7Fq2LmZx0Rt5Nw8Ys4Kp1Hc6Vb3Ge9",
+        "Qm9+Lr2/Xt7Kp4ZsVn8Wd1Hb6Fy3Cg5Je0Ta==",
+        "pT4_xQ9mLs-7vKd2Wn6Rz8Yb1Hf5Gj3Ca0EuNoXiMk",
         "10.0.0.1",
         "192.168.10.254",
         "1.2.3.4.5",

@@ -68,6 +68,28 @@ fn config() -> meta::Config {
         .hybrid_cache_capacity(CACHE_BYTES)
 }
 
+/// True when every byte any match of `hir` holds is one for which `allowed`
+/// is true, and the pattern looks at nothing around its match (no anchor or
+/// word boundary): its matches then lie inside the runs of allowed bytes,
+/// and searching each run alone finds what a search of the line finds.
+pub fn bytes_within(hir: &Hir, allowed: &dyn Fn(u8) -> bool) -> bool {
+    match hir.kind() {
+        HirKind::Empty => true,
+        HirKind::Literal(hir::Literal(bytes)) => bytes.iter().all(|&b| allowed(b)),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .all(|r| (r.start()..=r.end()).all(allowed)),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
+            u8::try_from(u32::from(r.end())).is_ok_and(|end| (r.start() as u8..=end).all(allowed))
+        }),
+        HirKind::Look(_) => false,
+        HirKind::Repetition(r) => bytes_within(&r.sub, allowed),
+        HirKind::Capture(c) => bytes_within(&c.sub, allowed),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(|h| bytes_within(h, allowed)),
+    }
+}
+
 /// Parses and rewrites `pattern` (see the module docs).
 pub fn parse(pattern: &str) -> Result<Hir, String> {
     let hir = regex_syntax::ParserBuilder::new()
@@ -154,6 +176,18 @@ mod tests {
         re.find_iter(Input::new(hay))
             .map(|m| (m.start(), m.end()))
             .collect()
+    }
+
+    #[test]
+    fn bytes_within_sees_every_byte_and_every_look() {
+        let token = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+        let within = |p: &str| bytes_within(&parse(p).unwrap(), &token);
+        assert!(within(r"[A-Za-z0-9][A-Za-z0-9-]{14,}|abc"));
+        assert!(within(r"(?i)(?P<v>x-[0-9]+)"));
+        assert!(!within(r"key=[A-Za-z0-9]{15,}"));
+        assert!(!within(r"\b[A-Za-z0-9]{15,}"));
+        assert!(!within(r"^[a-z]{15,}"));
+        assert!(!within(r"[a-z]+\s[a-z]+"));
     }
 
     #[test]
