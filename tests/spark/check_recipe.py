@@ -18,7 +18,6 @@ import importlib.util
 import io
 import os
 import random
-import resource
 import re
 import shutil
 import subprocess
@@ -118,8 +117,7 @@ def build_tree(root, gen_corpus, work):
 
 def run_recipe(spark_home, python, logscrub, key, src, dst, work, extra, batch="2MiB",
                learn="off"):
-    """Exit code, the driver's output, every log and event log, and the CPU
-    seconds of spark-submit and what it waited for."""
+    """Exit code, the driver's output, and every log and event log."""
     events = os.path.join(work, "events-" + os.path.basename(dst))
     os.makedirs(events, exist_ok=True)
     env = dict(os.environ, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python,
@@ -133,17 +131,14 @@ def run_recipe(spark_home, python, logscrub, key, src, dst, work, extra, batch="
            "--conf", "spark.ui.enabled=false",
            RECIPE, "--key-file", key, "--logscrub", logscrub,
            "--batch-bytes", batch, "--learn", learn, src, dst, "--", *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     logs = p.stdout + p.stderr
     for folder, _, files in os.walk(events):
         for name in files:
             with open(os.path.join(folder, name), "rb") as f:
                 logs += f.read()
     # spark-submit gives the driver's stderr and stdout as one stream.
-    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace"), logs, used
+    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace"), logs
 
 
 def summary(err):
@@ -232,8 +227,8 @@ def main():
         # One pass over the tree: the recipe against one logscrub.
         src, dst, ref = (os.path.join(work, d) for d in ("in", "spark-out", "one-machine"))
         build_tree(src, os.path.abspath(a.gen_corpus), work)
-        code, err, logs, cpu_one = run_recipe(spark_home, sys.executable, logscrub, key,
-                                              src, dst, work, limit)
+        code, err, logs = run_recipe(spark_home, sys.executable, logscrub, key, src, dst,
+                                     work, limit)
         summary_one = summary(err)
         check("recipe exits 0 on the tree", code == 0, err[-3000:])
         m = re.search(r"in (\d+) tasks", err)
@@ -256,8 +251,8 @@ def main():
         dst_l, ref_l = (os.path.join(work, d) for d in ("spark-learned", "one-machine-learned"))
         # The reference runs while Spark starts: the test takes less time.
         reference = one_machine_start(logscrub, key, limit, src, ref_l, learn=None)
-        code, err, logs, cpu_run = run_recipe(spark_home, sys.executable, logscrub, key, src,
-                                              dst_l, work, limit, learn="run")
+        code, err, logs = run_recipe(spark_home, sys.executable, logscrub, key, src, dst_l,
+                                     work, limit, learn="run")
         summary_run = summary(err)
         check("--learn run exits 0 on the tree", code == 0, err[-3000:])
         check("--learn run learns, merges and redacts",
@@ -291,15 +286,14 @@ def main():
         ls_one, ls_run = logscrub_cpu(summary_one), logscrub_cpu(summary_run)
         print(f"CPU: logscrub {ls_one:.2f} s one pass, {ls_run:.2f} s --learn run "
               f"({ls_run / ls_one if ls_one else 0:.2f}x: "
-              f"{summary_run.split('logscrub CPU ')[-1].split(' (the')[0]}); "
-              f"spark-submit {cpu_one:.1f} s and {cpu_run:.1f} s")
+              f"{summary_run.split('logscrub CPU ')[-1].split(' (the')[0]})")
 
         # The same through URIs (pyarrow's file systems), on the edge files
         # and bundles in small batches.
         src2, dst2, ref2 = (os.path.join(work, d) for d in ("in-uri", "uri-out", "uri-ref"))
         for d in ("edge", "bundles", "zz-heap"):
             shutil.copytree(os.path.join(src, d), os.path.join(src2, d))
-        code, err, _, _ = run_recipe(spark_home, sys.executable, logscrub, key, "file://" + src2,
+        code, err, _ = run_recipe(spark_home, sys.executable, logscrub, key, "file://" + src2,
                                   "file://" + dst2, work, limit, batch="256KiB")
         check("recipe exits 0 on file:// URIs", code == 0, err[-3000:])
         code, err = one_machine(logscrub, key, limit, src2, ref2)
@@ -312,8 +306,8 @@ def main():
         marker = b"hunter2-long-line-secret"
         write(os.path.join(bad, "edge", "too-long.log"),
               b"ok line\npassword=" + marker + b" " + b"x" * 100_000 + b"\nlast\n")
-        code, err, logs, _ = run_recipe(spark_home, sys.executable, logscrub, key, bad,
-                                        os.path.join(work, "long-out"), work, limit)
+        code, err, logs = run_recipe(spark_home, sys.executable, logscrub, key, bad,
+                                     os.path.join(work, "long-out"), work, limit)
         check("a too-long line fails the job", code != 0, f"exit {code}")
         check("the failure names the file",
               os.path.join("in-long", "edge", "too-long.log") in err, err[-2000:])
@@ -328,9 +322,8 @@ def main():
         marker = b"hunter2-gzip-secret"
         whole = gzip.compress((b"password=" + marker + b" ok\n") * 20_000, mtime=0)
         write(os.path.join(bad, "edge", "broken.log.gz"), whole[:len(whole) // 2])
-        code, err, logs, _ = run_recipe(spark_home, sys.executable, logscrub, key, bad,
-                                        os.path.join(work, "broken-out"), work, limit,
-                                        learn="run")
+        code, err, logs = run_recipe(spark_home, sys.executable, logscrub, key, bad,
+                                     os.path.join(work, "broken-out"), work, limit, learn="run")
         check("--learn run: an unreadable file fails the job", code != 0, f"exit {code}")
         check("--learn run: the failure names the file and the stage",
               os.path.join("in-broken", "edge", "broken.log.gz") in err and "learning batch" in err,
