@@ -164,9 +164,14 @@ def dictionary_only(logscrub, key, path, work):
 
 
 def load_recipe():
+    """The recipe as a module (for its batching), leaving no __pycache__."""
     spec = importlib.util.spec_from_file_location("logscrub_spark", RECIPE)
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    sys.dont_write_bytecode, before = True, sys.dont_write_bytecode
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.dont_write_bytecode = before
     return mod
 
 
