@@ -22,10 +22,9 @@ runs `logscrub learn` over its batch and hands back the dictionary it wrote
 --dictionary` of the merged file, so a value found in one batch is replaced in
 every batch.
 
-IN and OUT are local paths (also a file system every node mounts), or any
-other Hadoop file system URI (hdfs://, s3a://, ...), listed through Spark's
-Hadoop configuration and copied with `hadoop fs`, which must then be on the
-executors' PATH.
+IN and OUT are local paths (also a file system every node mounts), or URIs
+(s3://, gs://, hdfs://, file://, ...) listed and copied through pyarrow's file
+systems, which must then be installed on every node.
 """
 
 import argparse
@@ -271,8 +270,8 @@ def stage_batch(job, rels, work):
 
 
 def run_logscrub(job, cmd, what, report=None):
-    """Runs one logscrub with the key on stdin; returns its CPU seconds.
-    A failure raises BatchFailed with logscrub's message, which names files
+    """Runs one logscrub with the key on stdin; returns its CPU seconds and
+    peak RSS (KiB). A failure raises BatchFailed with logscrub's message, which names files
     and rules, never a value."""
     env = {k: v for k, v in os.environ.items() if k != "LOGSCRUB_KEY"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
