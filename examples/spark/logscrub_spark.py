@@ -14,10 +14,17 @@ The key is read from a file on the driver and handed to each logscrub through
 a pipe: it is never in Spark's configuration, the environment, the event log
 or the UI, and never on an executor's disk.
 
-IN and OUT are local paths (also a file system every node mounts), or any
-other Hadoop file system URI (hdfs://, s3a://, ...), listed through Spark's
-Hadoop configuration and copied with `hadoop fs`, which must then be on the
-executors' PATH.
+With --learn run, the job has two stages and learns across the whole run, as
+one `logscrub -o OUT/ IN` does (its default --learn auto): each task first
+runs `logscrub learn` over its batch and hands back the dictionary it wrote
+(keyed hashes, no values); one task merges them with `logscrub learn
+--dictionary ...`; then each task redacts its batch with `--learn auto
+--dictionary` of the merged file, so a value found in one batch is replaced in
+every batch.
+
+IN and OUT are local paths (also a file system every node mounts), or URIs
+(s3://, gs://, hdfs://, file://, ...) listed and copied through pyarrow's file
+systems, which must then be installed on every node.
 """
 
 import argparse
@@ -39,6 +46,21 @@ OWN_OPTIONS = {
     "--threads", "--check", "--map", "--report", "--findings", "-v",
     "--verbose", "--line-buffered",
 }
+
+# What `logscrub learn` accepts of the options given after `--` (see
+# `logscrub learn --help`): they go to the learning stage and the merge as
+# well as to the redaction. Those that take a value are in the first set.
+LEARN_VALUE_OPTIONS = {
+    "--rules", "--allow", "--keywords", "--dictionary", "--max-learned",
+    "--include", "--exclude", "--color",
+}
+LEARN_FLAGS = {"--no-default-rules", "--no-default-allow"}
+# Options of the redaction only: left out of the learning stage.
+REDACT_VALUE_OPTIONS = {
+    "--max-line-bytes", "--binary", "--max-depth", "--max-unpacked",
+    "--max-ratio", "--findings-format",
+}
+REDACT_FLAGS = {"--plain-tokens"}
 
 PREFIX = "logscrub-spark"
 
@@ -65,6 +87,10 @@ def parse_args(argv):
                    help="the logscrub binary on the executors (default: on PATH)")
     p.add_argument("--batch-bytes", type=parse_size, default=parse_size("256MiB"),
                    help="input bytes per task (default 256MiB; a larger file is a task alone)")
+    p.add_argument("--learn", choices=["off", "run"], default="off",
+                   help="off (default): one pass, as `logscrub --learn off`; run: "
+                   "two stages, a value found in any batch is replaced in every batch, "
+                   "as one `logscrub -o` (--learn auto)")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
     p.add_argument("logscrub_args", nargs=argparse.REMAINDER)
@@ -76,7 +102,40 @@ def parse_args(argv):
         if arg.split("=", 1)[0] in OWN_OPTIONS:
             p.error(f"{arg.split('=', 1)[0]} is set by the recipe or writes a file per task")
     a.logscrub_args = extra
+    a.learn_args = []
+    if a.learn == "run":
+        try:
+            a.learn_args = learn_options(extra)
+        except ValueError as e:
+            p.error(str(e))
     return a
+
+
+def learn_options(args):
+    """The part of the logscrub options after `--` that `logscrub learn`
+    takes. An option the recipe does not know is refused: whether the
+    learning stage needs it cannot be told."""
+    out, i = [], 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        takes_value = name in LEARN_VALUE_OPTIONS or name in REDACT_VALUE_OPTIONS
+        n = 2 if takes_value and "=" not in arg else 1
+        group = args[i:i + n]
+        if name in LEARN_VALUE_OPTIONS or name in LEARN_FLAGS:
+            out += group
+        elif name == "--binary":
+            value = arg.split("=", 1)[1] if "=" in arg else (group[1] if len(group) > 1 else "")
+            if value == "scan":
+                # logscrub learn leaves binary files out: a value only in one
+                # would be learned on one machine and not here.
+                raise ValueError("--binary scan cannot go with --learn run: "
+                                 "`logscrub learn` does not scan binary files")
+        elif name not in REDACT_VALUE_OPTIONS and name not in REDACT_FLAGS:
+            raise ValueError(f"{name}: not known to the recipe's --learn run "
+                             "(cannot tell whether `logscrub learn` takes it)")
+        i += n
+    return out
 
 
 # --- file systems -----------------------------------------------------------
@@ -187,44 +246,109 @@ def batches(files, target):
     return out
 
 
-# --- the task ----------------------------------------------------------------
+# --- the tasks ---------------------------------------------------------------
 
 class BatchFailed(Exception):
     pass
 
 
-def redact_batch(job, index, rels):
-    """Runs in a Spark task: redacts one batch, returns what it wrote."""
+def task_threads():
     from pyspark import TaskContext
-
     ctx = TaskContext.get()
-    threads = str(ctx.cpus()) if ctx is not None else "1"
+    return str(ctx.cpus()) if ctx is not None else "1"
+
+
+def stage_batch(job, rels, work):
+    """Copies a batch into work/in/<the input folder's name>, so that
+    logscrub's messages name a file as they would on one machine."""
+    stage = os.path.join(work, "in", job["input"].name)
+    for rel in rels:
+        dest = os.path.join(stage, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        job["input"].fetch(rel, dest)
+    return stage
+
+
+def run_logscrub(job, cmd, what, report=None):
+    """Runs one logscrub with the key on stdin; returns its CPU seconds and
+    peak RSS (KiB). A failure raises BatchFailed with logscrub's message, which names files
+    and rules, never a value."""
+    env = {k: v for k, v in os.environ.items() if k != "LOGSCRUB_KEY"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, input=job["key"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0 and not (report and only_binaries(report, proc.returncode)):
+        msg = proc.stderr.decode("utf-8", "replace").splitlines()
+        msg = "; ".join(line.strip() for line in msg if line.strip())
+        raise BatchFailed(f"{PREFIX}: {what}, logscrub exited with {proc.returncode}: {msg}")
+    return cpu(after) - cpu(before), after.ru_maxrss
+
+
+def learn_batch(job, index, rels):
+    """Runs in a Spark task (stage 1 of --learn run): the learning pass over
+    one batch. Returns the dictionary it wrote: keyed hashes, no values."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     work = tempfile.mkdtemp(prefix=f"{PREFIX}-")
     try:
-        # The local copy has the input folder's own name, so that logscrub's
-        # messages name a file as they would on one machine.
-        stage = os.path.join(work, "in", job["input"].name)
+        stage = stage_batch(job, rels, work)
+        part = os.path.join(work, "batch.dict")
+        cmd = [job["logscrub"], "learn", "-j", task_threads(), "--key-file", "/dev/stdin",
+               *job["learn_args"], "-o", part, stage]
+        used, rss = run_logscrub(job, cmd, f"learning batch {index} ({len(rels)} files)")
+        with open(part, "rb") as f:
+            data = f.read()
+        done = resource.getrusage(resource.RUSAGE_SELF)
+        return [(index, data, {"cpu": used, "task_cpu": cpu(done) - cpu(own), "rss_kib": rss})]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def merge_dictionaries(job, parts):
+    """Runs in one Spark task: merges the batches' dictionaries with
+    `logscrub learn` (a union; where two hold one hash under different
+    labels, the run's rule order decides, as within one run)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    work = tempfile.mkdtemp(prefix=f"{PREFIX}-")
+    try:
+        cmd = [job["logscrub"], "learn", "-j", task_threads(), "--key-file", "/dev/stdin",
+               *job["learn_args"]]
+        for index, data in parts:
+            path = os.path.join(work, f"batch-{index}.dict")
+            with open(path, "wb") as f:
+                f.write(data)
+            cmd += ["--dictionary", path]
+        merged = os.path.join(work, "merged.dict")
+        used, rss = run_logscrub(job, cmd + ["-o", merged],
+                                 f"merging the dictionaries of {len(parts)} batches")
+        with open(merged, "rb") as f:
+            data = f.read()
+        done = resource.getrusage(resource.RUSAGE_SELF)
+        return [(data, {"cpu": used, "task_cpu": cpu(done) - cpu(own), "rss_kib": rss})]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def redact_batch(job, index, rels, dictionary=None):
+    """Runs in a Spark task: redacts one batch, returns what it wrote. With
+    a dictionary (the merged one of --learn run, a broadcast of its bytes),
+    the batch is redacted with --learn auto and that dictionary."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    work = tempfile.mkdtemp(prefix=f"{PREFIX}-")
+    try:
+        stage = stage_batch(job, rels, work)
         out = os.path.join(work, "out")
-        for rel in rels:
-            dest = os.path.join(stage, rel)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            job["input"].fetch(rel, dest)
         report = os.path.join(work, "report.json")
-        cmd = [job["logscrub"], "-q", "-j", threads, "--learn", "off",
+        learn = ["--learn", "off"]
+        if dictionary is not None:
+            path = os.path.join(work, "run.dict")
+            with open(path, "wb") as f:
+                f.write(dictionary.value)
+            learn = ["--learn", STAGE2_LEARN, "--dictionary", path]
+        cmd = [job["logscrub"], "-q", "-j", task_threads(), *learn,
                "--key-file", "/dev/stdin", "--report", report,
                *job["args"], "-o", out + "/", stage]
-        env = {k: v for k, v in os.environ.items() if k != "LOGSCRUB_KEY"}
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        proc = subprocess.run(cmd, input=job["key"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=env)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode != 0 and not only_binaries(report, proc.returncode):
-            # logscrub's messages name files and rules, never a value.
-            msg = proc.stderr.decode("utf-8", "replace").splitlines()
-            msg = "; ".join(line.strip() for line in msg if line.strip())
-            raise BatchFailed(f"{PREFIX}: batch {index} ({len(rels)} files), logscrub exited "
-                              f"with {proc.returncode}: {msg}")
+        used, rss = run_logscrub(job, cmd, f"batch {index} ({len(rels)} files)", report)
         written = []
         for folder, _, files in os.walk(out):
             for name in files:
@@ -236,13 +360,19 @@ def redact_batch(job, index, rels):
         stats = {
             "files": len(rels),
             "bytes": sum(os.path.getsize(os.path.join(stage, r)) for r in rels),
-            "cpu": cpu(after) - cpu(before),
+            "cpu": used,
             "task_cpu": cpu(done) - cpu(own),
-            "rss_kib": after.ru_maxrss,
+            "rss_kib": rss,
         }
         return [(written, stats)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# The learning mode of stage 2 of --learn run. auto: the batch also learns on
+# its own, so what the merged dictionary cannot find (a mention of a shape its
+# candidates do not cut out) is still found within the batch, as in one run.
+STAGE2_LEARN = "auto"
 
 
 def cpu(usage):
@@ -267,6 +397,13 @@ def only_binaries(report, code):
 
 # --- the driver --------------------------------------------------------------
 
+def failure(e):
+    """The recipe's message out of a failed job (a Py4JJavaError carries the
+    task's traceback)."""
+    lines = [l for l in str(e).splitlines() if f"{PREFIX}: " in l]
+    return lines[0][lines[0].index(f"{PREFIX}: "):] if lines else f"{PREFIX}: the job failed"
+
+
 def main(argv):
     a = parse_args(argv)
     with open(a.key_file, "rb") as f:
@@ -285,15 +422,26 @@ def main(argv):
             raise SystemExit(f"{PREFIX}: {a.output}: exists and is not empty")
         todo = batches(src.list(), a.batch_bytes)
         job = {"input": src, "output": dst, "logscrub": a.logscrub,
-               "args": a.logscrub_args, "key": key}
+               "args": a.logscrub_args, "learn_args": a.learn_args, "key": key}
         rdd = sc.parallelize(list(enumerate(todo)), max(1, len(todo)))
+        learned = ""
+        dictionary = None
         try:
-            results = rdd.flatMap(lambda b: redact_batch(job, b[0], b[1])).collect()
-        except Exception as e:  # Py4JJavaError carries the task's traceback
-            text = str(e)
-            lines = [l for l in text.splitlines() if f"{PREFIX}: " in l]
-            reason = lines[0][lines[0].index(f"{PREFIX}: "):] if lines else f"{PREFIX}: the job failed"
-            print(reason, file=sys.stderr)
+            if a.learn == "run":
+                # Stage 1: each batch's dictionary; then one task merges them.
+                parts = rdd.flatMap(lambda b: learn_batch(job, b[0], b[1])).collect()
+                pairs = [(i, d) for i, d, _ in parts]
+                merged = sc.parallelize([pairs], 1).flatMap(
+                    lambda ps: merge_dictionaries(job, ps)).collect()
+                data, mstats = merged[0]
+                dictionary = sc.broadcast(data)
+                entries = max(0, data.count(b"\n") - 2)
+                learned = (f"learning {sum(s['cpu'] for _, _, s in parts):.2f} s and merging "
+                           f"{mstats['cpu']:.2f} s ({entries} values, {len(data)} bytes), ")
+            results = rdd.flatMap(
+                lambda b: redact_batch(job, b[0], b[1], dictionary)).collect()
+        except Exception as e:
+            print(failure(e), file=sys.stderr)
             return 3
         seen = {}
         for written, _ in results:
@@ -306,7 +454,8 @@ def main(argv):
         stats = [s for _, s in results]
         print(f"{PREFIX}: {sum(s['files'] for s in stats)} files, "
               f"{sum(s['bytes'] for s in stats)} bytes in {len(stats)} tasks: "
-              f"{len(seen)} written; logscrub CPU {sum(s['cpu'] for s in stats):.2f} s "
+              f"{len(seen)} written; logscrub CPU {learned}"
+              f"{'redacting ' if learned else ''}{sum(s['cpu'] for s in stats):.2f} s "
               f"(the tasks' own {sum(s['task_cpu'] for s in stats):.2f} s), "
               f"peak RSS {max((s['rss_kib'] for s in stats), default=0) // 1024} MiB",
               file=sys.stderr)
