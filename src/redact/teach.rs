@@ -17,7 +17,8 @@
 //! vocabulary, service or role account, public mail provider or service,
 //! value on the allow list, code identifier (`com.acme.Foo`), number, or
 //! value shorter than [`MIN_WORD`] letters (a value with a digit, `-`, `_`
-//! or mixed case may be [`MIN_NAME`] long).
+//! or mixed case, and a login of three lower-case letters that abbreviates
+//! no month, weekday, time zone or unit, may be [`MIN_NAME`] long).
 
 use super::learn::machine_like;
 use super::{Learned, Redactor};
@@ -347,10 +348,25 @@ fn login_ok(v: &[u8]) -> bool {
         && v.iter().any(u8::is_ascii_alphabetic)
         && v[0].is_ascii_alphanumeric()
         && !common(v)
-        && (v.len() >= MIN_WORD || (v.len() >= MIN_NAME && machine_like(v)))
+        && (v.len() >= MIN_WORD || (v.len() >= MIN_NAME && (machine_like(v) || short_login(v))))
         && !code_identifier(v)
         && !camel_case(v)
         && !id_like(v)
+}
+
+/// A login of three lower-case letters (`uwe`, `ivo`, `kai`), which a rule
+/// found where the position says user: learned unless it abbreviates a
+/// month, a weekday, a time zone or a unit, which logs write everywhere
+/// (English and log words are refused before).
+fn short_login(v: &[u8]) -> bool {
+    const ABBREVIATIONS: &[&[u8]] = &[
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec", b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun", b"utc", b"gmt", b"cet",
+        b"eet", b"wet", b"bst", b"est", b"edt", b"cst", b"cdt", b"mst", b"mdt", b"pst", b"pdt",
+        b"ist", b"jst", b"aet", b"kib", b"mib", b"gib", b"tib", b"kbs", b"mbs", b"sec", b"min",
+        b"hrs", b"day", b"pts", b"tty", b"uid", b"gid", b"pid", b"sql", b"rpc", b"acl",
+    ];
+    v.len() == MIN_NAME && v.iter().all(u8::is_ascii_lowercase) && !ABBREVIATIONS.contains(&v)
 }
 
 /// Legal forms and generic words that end organisation names.
@@ -520,6 +536,8 @@ mod tests {
             "svc-build",
             "anna.kowalski",
             "bob7",
+            "uwe",
+            "ivo",
         ] {
             assert!(login_ok(ok.as_bytes()), "{ok}");
         }
@@ -537,6 +555,10 @@ mod tests {
             "sparkExecutorActorSystem",
             "jA9JBXgf022479",
             "preauth",
+            "jan",
+            "utc",
+            "UTC",
+            "bob",
         ] {
             assert!(!login_ok(no.as_bytes()), "{no}");
         }

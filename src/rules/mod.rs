@@ -173,6 +173,9 @@ pub enum Validator {
     /// A user name: not a placeholder (`anonymous`, `unknown`, `-`, `null`),
     /// not a number, not a token.
     UserName,
+    /// No system or service account (`root`, `jira`, `atlbitbucket`): the
+    /// lists in `rules/service-accounts.txt` and `rules/dictionary/`.
+    NoServiceAccount,
     /// An element of a list of users: a user name that is no ordinary or log
     /// word unless it is a known given name.
     ListLogin,
@@ -228,7 +231,7 @@ pub enum Validator {
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, no-service-account, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -258,6 +261,7 @@ impl Validator {
             "host-position" => no_arg(Validator::HostPosition),
             "user-name" => no_arg(Validator::UserName),
             "list-login" => no_arg(Validator::ListLogin),
+            "no-service-account" => no_arg(Validator::NoServiceAccount),
             "list-host" => no_arg(Validator::ListHost),
             "person-name" => no_arg(Validator::PersonName),
             "name-words" => no_arg(Validator::NameWords),

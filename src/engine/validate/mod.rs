@@ -61,6 +61,10 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         }
         Validator::UserName => user_name(value),
         Validator::ListLogin => list_login(value),
+        Validator::NoServiceAccount => {
+            let v = trim_quotes(value).to_ascii_lowercase();
+            !is_service_account(&v) && !crate::rules::dictionary::is_service_account(&v)
+        }
         Validator::ListHost => crate::engine::validate::host::list_host(hay, start, end),
         Validator::PersonName => person_name(value),
         Validator::NameWords => name_words(value),

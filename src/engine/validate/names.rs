@@ -471,8 +471,8 @@ const STRONG_FORMS: &[&str] = &[
     "pty",
 ];
 const WEAK_FORMS: &[&str] = &[
-    "a/s", "ab", "ag", "bv", "co", "kg", "kgaa", "nv", "oy", "sa", "sarl", "sas", "se", "spa",
-    "srl",
+    "a/s", "ab", "ag", "as", "asa", "bhd", "bv", "co", "kg", "kgaa", "kk", "lp", "nv", "oy", "oyj",
+    "pte", "sa", "sarl", "sas", "se", "sl", "slu", "spa", "srl", "ug",
 ];
 
 /// See [`Validator::OrgName`]. `value` is capitalised words ending in one
