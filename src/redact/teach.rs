@@ -118,7 +118,8 @@ impl Teach<'_> {
     /// several words is learned even when each is an ordinary word (`Blue
     /// River Logistics`), with its short forms: without the legal form
     /// (`Kestrel Mutual Insurance Company` → `Kestrel Mutual Insurance`) and
-    /// its first two words (`Kestrel Mutual`).
+    /// its first two words (`Kestrel Mutual`), and its first word when that
+    /// is a rare word (`Bluewater` of `Bluewater Freight Holdings Ltd`).
     fn org(&mut self, label: u32, value: &[u8]) {
         let v = trim(value);
         if !org_ok(v) {
@@ -142,6 +143,17 @@ impl Teach<'_> {
         }
         if core.len() >= 3 && !ORG_LEADS.contains(&words[0].to_ascii_lowercase().as_slice()) {
             self.push_secret(label, &v[..core_len(v, 2)]);
+        }
+        // The first word alone is what a company calls itself in its own
+        // paths and names (`/var/www/bluewater`, `bluewater-admins`), when
+        // it is a rare word: no English, log or public name, five letters
+        // or more.
+        let first = words[0];
+        if first.len() >= 5 && ascii_letters(first) && part_ok(first) {
+            let lower = first.to_ascii_lowercase();
+            if !dictionary::is_public_org(&lower) && !ORG_LEADS.contains(&lower.as_slice()) {
+                self.push_secret(label, first);
+            }
         }
     }
 

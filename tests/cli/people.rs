@@ -88,3 +88,20 @@ fn an_organisation_found_in_a_field_is_gone_in_its_short_forms() {
     assert!(text.contains("setup.displayName=<ORG-"), "{text}");
     assert!(text.contains(" Bitbucket\n"), "{text}");
 }
+
+#[test]
+fn an_organisation_is_gone_by_its_rare_first_word_but_not_by_an_ordinary_one() {
+    let text = redact_folder(&[
+        (
+            "license.log",
+            "Licensed to Bluewater Freight Holdings Ltd\nLicensed to Blue River Logistics Ltd\n",
+        ),
+        (
+            "error.log",
+            "client denied by server configuration: /var/www/bluewater/status\nthe blue button\n",
+        ),
+    ]);
+    assert!(!text.contains("bluewater"), "{text}");
+    assert!(text.contains("/var/www/<ORG-"), "{text}");
+    assert!(text.contains("the blue button"), "{text}");
+}
