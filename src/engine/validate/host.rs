@@ -103,11 +103,16 @@ pub fn is_host_in_position(name: &[u8]) -> bool {
     if lower == b"localhost" || lower.starts_with(b"localhost.") || is_reserved(lower) {
         return false;
     }
-    // `Foo@1b6d3586`-style identity hashes: hex digits only, with a digit.
+    // `Foo@1b6d3586`-style identity hashes: hex digits only, with a digit;
+    // and UUIDs (`3f12d68e-32ff-403d-8eac-98d63534ccae`, a node or request
+    // id): 32 hex digits in groups joined by `-`.
     let hex_hash = lower.len() >= 6
         && lower.iter().all(u8::is_ascii_hexdigit)
         && lower.iter().any(u8::is_ascii_digit);
-    !hex_hash && parse_ipv4(lower).is_none()
+    let uuid = lower.iter().filter(|c| c.is_ascii_hexdigit()).count() == 32
+        && lower.iter().all(|&c| c.is_ascii_hexdigit() || c == b'-')
+        && lower.contains(&b'-');
+    !hex_hash && !uuid && parse_ipv4(lower).is_none()
 }
 
 /// An element of a list of hosts (`nodes: [bb-node-01, bbnode02:7800]`,
