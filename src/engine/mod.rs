@@ -47,9 +47,17 @@ pub use spans::Finding;
 pub const CONTEXT_BYTES: usize = 64;
 
 /// The state of multi-line block rules between chunks: which block, if any,
-/// is open at a chunk boundary.
+/// is open at a chunk boundary, and how many lines in a row since its last
+/// body line were no key material (a log line written into the middle of a
+/// private key does not end it; see [`BLOCK_GAP_LINES`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BlockState(Option<u32>);
+pub struct BlockState(Option<(u32, u8)>);
+
+/// How many lines in a row that are not body lines an open block survives.
+/// After such a line, a line continues the block only when it clearly is key
+/// material (see `scan::key_like`), so prose after a key that lost its END
+/// marker stays.
+pub const BLOCK_GAP_LINES: u8 = 4;
 
 impl BlockState {
     /// True when a block is open.
@@ -57,9 +65,11 @@ impl BlockState {
         self.0.is_some()
     }
 
-    /// The state as a number: the open block's rule index, or `u32::MAX`.
+    /// The state as a number: the open block's rule index in the low 24 bits
+    /// and the gap count above them, or `u32::MAX` when no block is open.
     pub fn code(&self) -> u32 {
-        self.0.unwrap_or(u32::MAX)
+        self.0
+            .map_or(u32::MAX, |(rule, gap)| rule | (u32::from(gap) << 24))
     }
 }
 
@@ -271,7 +281,10 @@ negative_examples = ["PRIVATE KEY"]
             &mut s,
         );
         assert!(open.is_open());
-        for state in [open, BlockState::default()] {
+        let gapped = e.block_state_after(b"2024-01-01 INFO x\n", open, &mut s);
+        assert!(gapped.is_open());
+        assert_ne!(gapped, open);
+        for state in [open, gapped, BlockState::default()] {
             assert_eq!(e.block_state_from_code(state.code()), Some(state));
         }
         // Rule 0 is no block rule; 7 is no rule at all.
@@ -305,6 +318,24 @@ negative_examples = ["PRIVATE KEY"]
         // A block that never ends stops at the first line that is no body.
         let text = "-----BEGIN PRIVATE KEY-----\nAAAA\n2024-01-01 INFO next\nCCCC\n";
         assert_eq!(spans(&e, text).len(), 1);
+
+        // A log line written into the middle of a key does not end it: key
+        // material after it still goes, up to the END marker.
+        let key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
+        let text = format!(
+            "-----BEGIN PRIVATE KEY-----\n{key}\n2024-01-01 WARN [pool-1] reset\n{key}\n-----END PRIVATE KEY-----\n"
+        );
+        let got = spans(&e, &text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|&(a, b)| &text[a..b] == key));
+        // But only for a few lines: after more gap lines than the bound, a
+        // key-like line is an ordinary line again.
+        let gap = "2024-01-01 INFO x\n".repeat(usize::from(BLOCK_GAP_LINES) + 1);
+        let text = format!("-----BEGIN PRIVATE KEY-----\n{key}\n{gap}{key}\n");
+        assert_eq!(spans(&e, &text).len(), 1);
+        // And a short word after the gap is no key material.
+        let text = format!("-----BEGIN PRIVATE KEY-----\n{key}\nINFO x y\ndone\n");
+        assert_eq!(spans(&e, &text).len(), 1);
 
         // Begin and end on one line.
         let text =

@@ -6,8 +6,8 @@ use std::ops::Range;
 use regex_automata::{Anchored, Input, hybrid};
 
 use super::{
-    BlockState, CONTEXT_BYTES, CompiledRule, Engine, Finding, Kind, Scratch, select, spans,
-    validate,
+    BLOCK_GAP_LINES, BlockState, CONTEXT_BYTES, CompiledRule, Engine, Finding, Kind, Scratch,
+    select, spans, validate,
 };
 
 impl Engine {
@@ -122,12 +122,11 @@ impl Engine {
     /// no block or one of this engine's block rules.
     pub fn block_state_from_code(&self, code: u32) -> Option<BlockState> {
         if code == u32::MAX {
-            Some(BlockState(None))
-        } else {
-            self.block_rules
-                .contains(&code)
-                .then_some(BlockState(Some(code)))
+            return Some(BlockState(None));
         }
+        let (rule, gap) = (code & 0x00ff_ffff, (code >> 24) as u8);
+        (self.block_rules.contains(&rule) && gap <= BLOCK_GAP_LINES)
+            .then_some(BlockState(Some((rule, gap))))
     }
 
     /// The block state after `hay`, without collecting findings: what the
@@ -335,7 +334,7 @@ impl Engine {
         let mut state = start.0;
         let mut pos = 0;
         while pos < hay.len() {
-            if let Some(ri) = state {
+            if let Some((ri, gap)) = state {
                 let le = line_end(hay, pos);
                 if let Kind::NextLine {
                     value,
@@ -383,14 +382,26 @@ impl Engine {
                 } else if self.regexes[body]
                     .search_with(&mut s.caches[body], &line.anchored(Anchored::Yes))
                     .is_some()
+                    && (gap == 0 || key_like(&hay[pos..le]))
                 {
                     if record {
                         self.push_block_text(ri, label, hay, pos, le, &mut s.findings);
                     }
+                    state = Some((ri, 0));
+                    pos = le + 1;
+                } else if gap < BLOCK_GAP_LINES
+                    && ac
+                        .find(aho_corasick::Input::new(hay).span(pos..le))
+                        .is_none()
+                {
+                    // Not a body line (a log line written between two lines
+                    // of the key): an ordinary line, and the block stays open
+                    // for a few more lines in case key material follows.
+                    state = Some((ri, gap + 1));
                     pos = le + 1;
                 } else {
-                    // Not a body line: the block ends here, and this line is
-                    // an ordinary line again (it may open another block).
+                    // The block ends here, and this line is an ordinary line
+                    // again (it may open another block).
                     state = None;
                 }
                 continue;
@@ -420,7 +431,7 @@ impl Engine {
             };
             let Kind::Block { end, label, .. } = self.rules[ri as usize].kind else {
                 // A next-line rule: the value is on the following line.
-                state = Some(ri);
+                state = Some((ri, 0));
                 pos = le + 1;
                 continue;
             };
@@ -439,7 +450,7 @@ impl Engine {
                 if record {
                     self.push_block_text(ri, label, hay, m.end(), le, &mut s.findings);
                 }
-                state = Some(ri);
+                state = Some((ri, 0));
                 pos = le + 1;
             }
         }
@@ -682,6 +693,20 @@ fn line_start(hay: &[u8], p: usize) -> usize {
 
 fn line_end(hay: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i)
+}
+
+/// True when `line` (trimmed) clearly is a line of base64 key material: at
+/// least 16 bytes of the base64 alphabet with upper- and lower-case letters
+/// and a digit, `+` or `/`. Only lines after a gap in a block must pass it.
+fn key_like(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t.len() >= 16
+        && t.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && t.iter().any(u8::is_ascii_uppercase)
+        && t.iter().any(u8::is_ascii_lowercase)
+        && t.iter()
+            .any(|&b| b.is_ascii_digit() || matches!(b, b'+' | b'/'))
 }
 
 #[cfg(test)]
