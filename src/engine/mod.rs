@@ -49,9 +49,11 @@ pub const CONTEXT_BYTES: usize = 64;
 /// The state of multi-line block rules between chunks: which block, if any,
 /// is open at a chunk boundary, and how many lines in a row since its last
 /// body line were no key material (a log line written into the middle of a
-/// private key does not end it; see [`BLOCK_GAP_LINES`]).
+/// private key does not end it; see [`BLOCK_GAP_LINES`]), and whether its
+/// BEGIN marker followed other text on its line (then the key's lines may
+/// carry that prefix too).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BlockState(Option<(u32, u8)>);
+pub struct BlockState(Option<(u32, u8, bool)>);
 
 /// How many lines in a row that are not body lines an open block survives.
 /// After such a line, a line continues the block only when it clearly is key
@@ -65,11 +67,13 @@ impl BlockState {
         self.0.is_some()
     }
 
-    /// The state as a number: the open block's rule index in the low 24 bits
-    /// and the gap count above them, or `u32::MAX` when no block is open.
+    /// The state as a number: the open block's rule index in the low 24 bits,
+    /// the gap count in the next 4, the prefix flag above them, or `u32::MAX`
+    /// when no block is open.
     pub fn code(&self) -> u32 {
-        self.0
-            .map_or(u32::MAX, |(rule, gap)| rule | (u32::from(gap) << 24))
+        self.0.map_or(u32::MAX, |(rule, gap, prefixed)| {
+            rule | (u32::from(gap) << 24) | (u32::from(prefixed) << 28)
+        })
     }
 }
 
@@ -336,6 +340,15 @@ negative_examples = ["PRIVATE KEY"]
         // And a short word after the gap is no key material.
         let text = format!("-----BEGIN PRIVATE KEY-----\n{key}\nINFO x y\ndone\n");
         assert_eq!(spans(&e, &text).len(), 1);
+
+        // Every line of the key behind a log prefix: the key material goes,
+        // the prefixes stay, also on the END line.
+        let text = format!(
+            "#6 0.245 -----BEGIN PRIVATE KEY-----\n#6 0.245 {key}\n#6 0.246 AB==\n#6 0.246 -----END PRIVATE KEY-----\n#7 DONE 0.3s\n"
+        );
+        let got = spans(&e, &text);
+        let found: Vec<&str> = got.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(found, [key, "AB=="]);
 
         // Begin and end on one line.
         let text =

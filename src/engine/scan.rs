@@ -124,9 +124,9 @@ impl Engine {
         if code == u32::MAX {
             return Some(BlockState(None));
         }
-        let (rule, gap) = (code & 0x00ff_ffff, (code >> 24) as u8);
-        (self.block_rules.contains(&rule) && gap <= BLOCK_GAP_LINES)
-            .then_some(BlockState(Some((rule, gap))))
+        let (rule, gap, prefixed) = (code & 0x00ff_ffff, ((code >> 24) & 0x0f) as u8, code >> 28);
+        (self.block_rules.contains(&rule) && gap <= BLOCK_GAP_LINES && prefixed <= 1)
+            .then_some(BlockState(Some((rule, gap, prefixed == 1))))
     }
 
     /// The block state after `hay`, without collecting findings: what the
@@ -334,7 +334,7 @@ impl Engine {
         let mut state = start.0;
         let mut pos = 0;
         while pos < hay.len() {
-            if let Some((ri, gap)) = state {
+            if let Some((ri, gap, prefixed)) = state {
                 let le = line_end(hay, pos);
                 if let Kind::NextLine {
                     value,
@@ -372,22 +372,27 @@ impl Engine {
                 let line = Input::new(hay).range(pos..le);
                 if let Some(m) = self.regexes[end].search_with(&mut s.caches[end], &line) {
                     if record {
-                        self.push_block_text(ri, label, hay, pos, m.start(), &mut s.findings);
+                        // On a prefixed line only key material before END
+                        // goes, not the prefix.
+                        let (a, b) = if prefixed {
+                            last_field(hay, pos, m.start())
+                        } else {
+                            (pos, m.start())
+                        };
+                        if !prefixed || key_like(&hay[a..b]) {
+                            self.push_block_text(ri, label, hay, a, b, &mut s.findings);
+                        }
                         s.protected.push(m.start()..m.end());
                     }
                     state = None;
                     pos = m.end();
                 } else if hay[pos..le].trim_ascii().is_empty() {
                     pos = le + 1;
-                } else if self.regexes[body]
-                    .search_with(&mut s.caches[body], &line.anchored(Anchored::Yes))
-                    .is_some()
-                    && (gap == 0 || key_like(&hay[pos..le]))
-                {
+                } else if let Some((a, b)) = self.body_part(body, hay, pos, le, gap, prefixed, s) {
                     if record {
-                        self.push_block_text(ri, label, hay, pos, le, &mut s.findings);
+                        self.push_block_text(ri, label, hay, a, b, &mut s.findings);
                     }
-                    state = Some((ri, 0));
+                    state = Some((ri, 0, prefixed));
                     pos = le + 1;
                 } else if gap < BLOCK_GAP_LINES
                     && ac
@@ -397,7 +402,7 @@ impl Engine {
                     // Not a body line (a log line written between two lines
                     // of the key): an ordinary line, and the block stays open
                     // for a few more lines in case key material follows.
-                    state = Some((ri, gap + 1));
+                    state = Some((ri, gap + 1, prefixed));
                     pos = le + 1;
                 } else {
                     // The block ends here, and this line is an ordinary line
@@ -431,7 +436,7 @@ impl Engine {
             };
             let Kind::Block { end, label, .. } = self.rules[ri as usize].kind else {
                 // A next-line rule: the value is on the following line.
-                state = Some((ri, 0));
+                state = Some((ri, 0, false));
                 pos = le + 1;
                 continue;
             };
@@ -450,11 +455,50 @@ impl Engine {
                 if record {
                     self.push_block_text(ri, label, hay, m.end(), le, &mut s.findings);
                 }
-                state = Some((ri, 0));
+                // A BEGIN marker after other text (a timestamp, a build
+                // step's `#6 0.245`): every line of the key may carry that
+                // prefix, and the key material is each line's last field.
+                let prefixed = !hay[ls..m.start()].trim_ascii().is_empty();
+                state = Some((ri, 0, prefixed));
                 pos = le + 1;
             }
         }
         BlockState(state)
+    }
+
+    /// The part of the line `hay[pos..le]` inside an open block that is key
+    /// material: the whole line when it is a body line (after a gap, only
+    /// when it clearly is key material), or in a prefixed block its last
+    /// field when that is.
+    #[allow(clippy::too_many_arguments)]
+    fn body_part(
+        &self,
+        body: usize,
+        hay: &[u8],
+        pos: usize,
+        le: usize,
+        gap: u8,
+        prefixed: bool,
+        s: &mut Scratch,
+    ) -> Option<(usize, usize)> {
+        let is_body = |a: usize, b: usize, s: &mut Scratch| {
+            self.regexes[body]
+                .search_with(
+                    &mut s.caches[body],
+                    &Input::new(&hay[a..b]).anchored(Anchored::Yes),
+                )
+                .is_some()
+        };
+        if is_body(pos, le, s) && (gap == 0 || key_like(&hay[pos..le])) {
+            return Some((pos, le));
+        }
+        if !prefixed {
+            return None;
+        }
+        let (a, b) = last_field(hay, pos, le);
+        let f = &hay[a..b];
+        (is_body(a, b, s) && (key_like(f) || (gap == 0 && f.len() >= 4 && f.ends_with(b"="))))
+            .then_some((a, b))
     }
 
     /// Records `hay[a..b]`, trimmed of white space, when it holds a letter or
@@ -693,6 +737,17 @@ fn line_start(hay: &[u8], p: usize) -> usize {
 
 fn line_end(hay: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i)
+}
+
+/// The last field of `hay[a..b]`: the bytes after its last space or tab,
+/// trailing white space left out.
+fn last_field(hay: &[u8], a: usize, b: usize) -> (usize, usize) {
+    let b = a + hay[a..b].trim_ascii_end().len();
+    let start = hay[a..b]
+        .iter()
+        .rposition(|&c| c == b' ' || c == b'\t')
+        .map_or(a, |i| a + i + 1);
+    (start, b)
 }
 
 /// True when `line` (trimmed) clearly is a line of base64 key material: at
