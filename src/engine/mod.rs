@@ -75,6 +75,21 @@ impl BlockState {
             rule | (u32::from(gap) << 24) | (u32::from(prefixed) << 28)
         })
     }
+
+    /// The state a [`code`](Self::code) stands for, unchecked against any
+    /// engine's rules (see `Engine::block_state_from_code`); `None` when the
+    /// code holds bits no state sets or a gap above [`BLOCK_GAP_LINES`].
+    fn decode(code: u32) -> Option<Self> {
+        if code == u32::MAX {
+            return Some(BlockState(None));
+        }
+        let (rule, gap, prefixed) = (code & 0x00ff_ffff, ((code >> 24) & 0x0f) as u8, code >> 28);
+        (gap <= BLOCK_GAP_LINES && prefixed <= 1).then_some(BlockState(Some((
+            rule,
+            gap,
+            prefixed == 1,
+        ))))
+    }
 }
 
 /// All rules, compiled. Immutable and shared by all threads.

@@ -121,12 +121,11 @@ impl Engine {
     /// The block state whose [`BlockState::code`] is `code`, if it names
     /// no block or one of this engine's block rules.
     pub fn block_state_from_code(&self, code: u32) -> Option<BlockState> {
-        if code == u32::MAX {
-            return Some(BlockState(None));
-        }
-        let (rule, gap, prefixed) = (code & 0x00ff_ffff, ((code >> 24) & 0x0f) as u8, code >> 28);
-        (self.block_rules.contains(&rule) && gap <= BLOCK_GAP_LINES && prefixed <= 1)
-            .then_some(BlockState(Some((rule, gap, prefixed == 1))))
+        BlockState::decode(code).filter(|state| {
+            state
+                .0
+                .is_none_or(|(rule, ..)| self.block_rules.contains(&rule))
+        })
     }
 
     /// The block state after `hay`, without collecting findings: what the
