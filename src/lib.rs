@@ -155,7 +155,6 @@ pub fn learn(config: &Config, out: &Path) -> Result<RunReport> {
 /// files, each input file is done or failed on its own: failures are in the
 /// report's `errors`, and the others still complete.
 pub fn run(config: &Config) -> Result<RunReport> {
-    let start = std::time::Instant::now();
     redact::learn::set_cap(config.max_learned);
     let mut redactor = build_redactor(config)?;
     let dict = load_dictionaries(config, redactor.engine())?;
@@ -163,6 +162,20 @@ pub fn run(config: &Config) -> Result<RunReport> {
     if config.map.is_some() {
         redactor = redactor.with_map();
     }
+    if config.findings.is_some() || config.verbose {
+        redactor = redactor.with_token_rules();
+    }
+    run_with(config, Arc::new(redactor))
+}
+
+/// [`run`] with a redactor built beforehand, for callers that redact many
+/// small runs with one set of rules (the fuzz targets): compiling the rules
+/// is the costly part of a run's start. The redactor must be the one
+/// [`run`] would build for `config` (dictionaries, `--map` and token
+/// rules included).
+pub fn run_with(config: &Config, redactor: Arc<Redactor>) -> Result<RunReport> {
+    let start = std::time::Instant::now();
+    redact::learn::set_cap(config.max_learned);
     // The findings file's place is tried before any input is read.
     // `--findings -` is stdout, written once the run is over (the
     // configuration refused it when stdout carries the redacted text).
@@ -182,10 +195,6 @@ pub fn run(config: &Config) -> Result<RunReport> {
     };
     let collector =
         (config.findings.is_some() || config.verbose).then(report::findings::Collector::new);
-    if collector.is_some() {
-        redactor = redactor.with_token_rules();
-    }
-    let redactor = Arc::new(redactor);
     let pipeline = Pipeline::new(
         Arc::clone(&redactor),
         worker_pool(config)?,
