@@ -496,8 +496,11 @@ impl Engine {
         }
         let (a, b) = last_field(hay, pos, le);
         let f = &hay[a..b];
-        (is_body(a, b, s) && (key_like(f) || (gap == 0 && f.len() >= 4 && f.ends_with(b"="))))
-            .then_some((a, b))
+        // Without a gap, a long field of base64 alone is key material too,
+        // even with no digit in it (`xEwiqYgUxxGAKICTkEQIwRDDFmgQhEGb...`),
+        // and so is a short last line that ends in padding.
+        let plain = gap == 0 && (f.len() >= 40 || (f.len() >= 4 && f.ends_with(b"=")));
+        (is_body(a, b, s) && (key_like(f) || plain)).then_some((a, b))
     }
 
     /// Records `hay[a..b]`, trimmed of white space, when it holds a letter or

@@ -436,22 +436,46 @@ impl Index {
 /// Calls `at(a, b)` for each run `hay[a..b]` of name bytes, and for its
 /// part after a `%XX` escape when the whole run gives nothing
 /// (`%2Fjdoe%2F`); keeps the mentions it returns.
+///
+/// When neither gives anything, each part of the run between underscores
+/// is tried too, and a mention there is kept when it holds a digit or a
+/// dash: a machine name in an identifier made of it (`queue_jira-prod-02_0`,
+/// `backup_db-7_full`). A word without either (`confluence`) stays inside
+/// identifiers such as `confluence_home`.
 pub(super) fn name_runs(
     hay: &[u8],
     found: &mut Vec<Mention>,
     mut at: impl FnMut(usize, usize) -> Option<Mention>,
 ) {
     for (a, b) in runs(hay, name_byte) {
-        if let Some(m) = at(a, b) {
-            found.push(m);
-        } else if a > 0
-            && hay[a - 1] == b'%'
-            && b - a > 2
-            && hay[a].is_ascii_hexdigit()
-            && hay[a + 1].is_ascii_hexdigit()
-            && let Some(m) = at(a + 2, b)
-        {
-            found.push(m);
+        let first = at(a, b).or_else(|| {
+            (a > 0
+                && hay[a - 1] == b'%'
+                && b - a > 2
+                && hay[a].is_ascii_hexdigit()
+                && hay[a + 1].is_ascii_hexdigit())
+            .then(|| at(a + 2, b))
+            .flatten()
+        });
+        // The parts after the first mention, or all of them without one.
+        let from = first.as_ref().map_or(a, |m| m.end);
+        found.extend(first);
+        if memchr::memchr(b'_', &hay[from..b]).is_none() {
+            continue;
+        }
+        let mut pa = a;
+        for piece in hay[a..b].split(|&c| c == b'_') {
+            let pb = pa + piece.len();
+            if pa >= from
+                && (pa > a || from == a)
+                && let Some(m) = at(pa, pb)
+                && hay[m.start..m.end]
+                    .iter()
+                    .any(|&c| c.is_ascii_digit() || c == b'-')
+            {
+                found.push(m);
+            }
+            pa = pb + 1;
         }
     }
 }
@@ -717,6 +741,11 @@ mod tests {
         let hay =
             b"a msra-sa-41 b com.msra-sa-41.x msra-sa-410 x-msra-sa-41 msra-sa-41. <HOST-0011aabb>";
         assert_eq!(mentions_of(&st, hay), ["msra-sa-41", "msra-sa-41"]);
+        // Inside an identifier made with underscores: a machine name is
+        // found, a plain word is not.
+        st.learn(&learned("confluence"));
+        let hay = b"queue_msra-sa-41_0_4a1b web-9_db-7 confluence_home x_confluence";
+        assert_eq!(mentions_of(&st, hay), ["msra-sa-41", "web-9", "db-7"]);
     }
 
     fn redactor() -> Redactor {
@@ -796,10 +825,12 @@ mod tests {
         assert_eq!(find_known(&r, &shared, b"x").unwrap().names, st.published);
     }
 
-    /// Not part of a longer word, dotted name or hyphenated name: the
+    /// Not part of a longer word, dotted name or hyphenated name, where an
+    /// underscore ends a word only for a name with a digit or a dash: the
     /// definition [`Index::mentions`] implements by walking runs.
     fn whole_word(hay: &[u8], s: usize, e: usize) -> bool {
-        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        let machine = hay[s..e].iter().any(|&c| c.is_ascii_digit() || c == b'-');
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || (c == b'_' && !machine);
         if s > 0 && (word(hay[s - 1]) || hay[s - 1] == b'.') {
             return false;
         }

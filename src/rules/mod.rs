@@ -227,11 +227,14 @@ pub enum Validator {
     /// entropy; not a hex digest, UUID, id, identifier, path or base64 of
     /// plain text.
     RandomToken,
+    /// The base64 of an HTTP Basic credential: it decodes to printable
+    /// UTF-8 of the form `user:password`, a colon after at least one byte.
+    BasicCredential,
 }
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, no-service-account, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, no-service-account, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token, basic-credential";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -272,6 +275,7 @@ impl Validator {
             "properties-value" => no_arg(Validator::PropertiesValue),
             "home-user" => no_arg(Validator::HomeUser),
             "random-token" => no_arg(Validator::RandomToken),
+            "basic-credential" => no_arg(Validator::BasicCredential),
             "entropy" => {
                 let arg = arg.ok_or("validator `entropy` needs a minimum, e.g. `entropy(3.0)`")?;
                 let bits: f64 = arg

@@ -15,6 +15,18 @@ pub fn user_name(value: &[u8]) -> bool {
     {
         return false;
     }
+    // `c.a.j.rest.v2.issue.UserResource`: a logger's class name with its
+    // packages cut to their first letters.
+    if v.len() > 4
+        && v[0].is_ascii_lowercase()
+        && v[1] == b'.'
+        && v.iter().filter(|&&c| c == b'.').count() >= 2
+        && v.rsplit(|&c| c == b'.')
+            .next()
+            .is_some_and(|last| last.first().is_some_and(u8::is_ascii_uppercase))
+    {
+        return false;
+    }
     const NOBODY: &[&[u8]] = &[
         b"anonymous",
         b"anon",
@@ -230,7 +242,14 @@ mod tests {
 
     #[test]
     fn user_names() {
-        for u in ["root", "jdoe", "anna.kowalski", "webmaster"] {
+        for u in [
+            "root",
+            "jdoe",
+            "anna.kowalski",
+            "webmaster",
+            "a.oyelaran",
+            "j.Smith",
+        ] {
             assert!(user_name(u.as_bytes()), "{u}");
         }
         for u in [
@@ -241,6 +260,7 @@ mod tests {
             "x",
             "[hidden]",
             "null",
+            "c.a.j.rest.v2.issue.UserResource",
         ] {
             assert!(!user_name(u.as_bytes()), "{u}");
         }

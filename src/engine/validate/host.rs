@@ -112,7 +112,25 @@ pub fn is_host_in_position(name: &[u8]) -> bool {
     let uuid = lower.iter().filter(|c| c.is_ascii_hexdigit()).count() == 32
         && lower.iter().all(|&c| c.is_ascii_hexdigit() || c == b'-')
         && lower.contains(&b'-');
-    !hex_hash && !uuid && parse_ipv4(lower).is_none()
+    !hex_hash && !uuid && parse_ipv4(lower).is_none() && !is_interface_name(lower)
+}
+
+/// A network interface's name (`en0`, `eth1`, `ens192`, `enp0s3`,
+/// `wlp2s0`, `bond0`, `docker0`, `utun3`): a short prefix the kernels use,
+/// then a digit. `interface en0 (10.1.2.3)` names no machine.
+fn is_interface_name(lower: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[
+        b"en", b"eth", b"ens", b"enp", b"eno", b"enx", b"wlan", b"wlp", b"lo", b"bond", b"br",
+        b"docker", b"veth", b"virbr", b"tun", b"tap", b"utun", b"awdl", b"llw", b"bridge", b"vlan",
+        b"em", b"ib", b"ppp", b"wg", b"gif", b"stf", b"anpi", b"vmnet",
+    ];
+    PREFIXES.iter().any(|p| {
+        lower.len() > p.len()
+            && lower.len() <= 15
+            && lower.starts_with(p)
+            && lower[p.len()].is_ascii_digit()
+            && lower.iter().all(u8::is_ascii_alphanumeric)
+    })
 }
 
 /// An element of a list of hosts (`nodes: [bb-node-01, bbnode02:7800]`,
@@ -410,6 +428,24 @@ fn email_domain_part(domain: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interface_names_are_no_hosts() {
+        for n in [
+            "en0", "eth1", "ens192", "enp0s3", "wlp2s0", "bond0", "docker0", "utun3",
+        ] {
+            assert!(!is_host_in_position(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "fw01",
+            "jira-node-2",
+            "eth-gw01",
+            "bridgeport01.acme.lan",
+            "enterprise7",
+        ] {
+            assert!(is_host_in_position(n.as_bytes()), "{n}");
+        }
+    }
 
     #[test]
     fn list_hosts_read_as_machines() {

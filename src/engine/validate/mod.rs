@@ -75,6 +75,7 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
         Validator::PropertiesValue => properties_value(hay, start, end),
         Validator::HomeUser => home_user(hay, start, end),
         Validator::RandomToken => shape::random_token(value),
+        Validator::BasicCredential => shape::basic_credential(value),
     }
 }
 

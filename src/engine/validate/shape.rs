@@ -7,6 +7,21 @@ use base64::Engine as _;
 
 use super::numbers::shannon_entropy;
 
+/// The base64 of an HTTP Basic credential (RFC 7617): printable UTF-8 of
+/// the form `user:password` once decoded, with at least one byte before
+/// the colon. Padding may be missing.
+pub fn basic_credential(value: &[u8]) -> bool {
+    let v = value.trim_ascii_end();
+    let unpadded = v.strip_suffix(b"==").or(v.strip_suffix(b"=")).unwrap_or(v);
+    let Ok(plain) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(unpadded) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&plain) else {
+        return false;
+    };
+    text.find(':').is_some_and(|i| i > 0) && !text.chars().any(char::is_control)
+}
+
 /// The class of a byte, for counting how often neighbours differ.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -168,6 +183,29 @@ pub fn random_token(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_decode_to_user_and_password() {
+        // svc_jira:Jira-Svc-2024! with and without padding; a user with an
+        // empty password.
+        for v in [
+            "c3ZjX2ppcmE6SmlyYS1TdmMtMjAyNCE=",
+            "c3ZjX2ppcmE6SmlyYS1TdmMtMjAyNCE",
+            "amRvZTo=",
+        ] {
+            assert!(basic_credential(v.as_bytes()), "{v}");
+        }
+        // No colon ("realm"), a colon first (":x"), binary, not base64.
+        for v in [
+            "cmVhbG0=",
+            "Ong=",
+            "AAECAwQ6",
+            "not base64!",
+            "Authentication",
+        ] {
+            assert!(!basic_credential(v.as_bytes()), "{v}");
+        }
+    }
 
     #[test]
     fn random_words_pass() {
