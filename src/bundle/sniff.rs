@@ -75,11 +75,13 @@ pub fn classify(name: &[u8], head: &[u8]) -> Content {
     if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
         return Content::Binary("UTF-32 text is not supported");
     }
-    if head.starts_with(&[0xFF, 0xFE]) {
-        return Content::Utf16(Endian::Little);
-    }
-    if head.starts_with(&[0xFE, 0xFF]) {
-        return Content::Utf16(Endian::Big);
+    for (mark, endian) in [([0xFF, 0xFE], Endian::Little), ([0xFE, 0xFF], Endian::Big)] {
+        if head.starts_with(&mark) {
+            if eight_bit_pairs(&head[2..]) {
+                return Content::Binary("a UTF-16 byte-order mark before 8-bit text");
+            }
+            return Content::Utf16(endian);
+        }
     }
     let nul = nul_runs(head, head.len() == SNIFF_BYTES);
     if nul == Nul::Scattered {
@@ -97,6 +99,21 @@ pub fn classify(name: &[u8], head: &[u8]) -> Content {
         return Content::Binary("control characters");
     }
     Content::Text
+}
+
+/// True when most pairs of bytes after a UTF-16 mark are two characters
+/// of ASCII text (`db`, `77`, ` I`) rather than one UTF-16 unit: 8-bit text
+/// behind a stray mark, which read as UTF-16 would hide every value in it.
+/// UTF-16 text of Latin script has a NUL byte in each such pair, and even
+/// CJK text has both bytes in the ASCII range in a minority of its units.
+fn eight_bit_pairs(body: &[u8]) -> bool {
+    let ascii = |c: u8| (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\n' | b'\r');
+    let pairs = body.len() / 2;
+    let both = body
+        .chunks_exact(2)
+        .filter(|p| ascii(p[0]) && ascii(p[1]))
+        .count();
+    pairs >= 4 && both * 2 > pairs
 }
 
 /// Shortest run of NUL bytes that text may hold. Log rotation by
@@ -450,6 +467,34 @@ mod tests {
             }
             assert_eq!(w.finish().unwrap(), encoded);
         }
+    }
+
+    #[test]
+    fn a_utf16_mark_before_8_bit_text_is_no_utf16() {
+        let mut stray = vec![0xFE, 0xFF];
+        stray.extend_from_slice(b"connect to db77.fuzz.internal as admin\n");
+        assert!(matches!(classify(b"a.log", &stray), Content::Binary(_)));
+        let mut stray = vec![0xFF, 0xFE];
+        stray.extend_from_slice(b"password=Hunter2x\n");
+        assert!(matches!(classify(b"a.log", &stray), Content::Binary(_)));
+        // Real UTF-16, of Latin and of CJK script, stays UTF-16.
+        let cjk: Vec<u8> =
+            "2026-12-04 \u{670d}\u{52a1}\u{5668}\u{8fde}\u{63a5}\u{5931}\u{8d25} db01\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect();
+        let mut be = vec![0xFE, 0xFF];
+        be.extend_from_slice(&cjk);
+        assert!(matches!(
+            classify(b"a.log", &be),
+            Content::Utf16(Endian::Big)
+        ));
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(b"INFO started\n".iter().flat_map(|&c| [c, 0]));
+        assert!(matches!(
+            classify(b"a.log", &le),
+            Content::Utf16(Endian::Little)
+        ));
     }
 
     #[test]
