@@ -27,6 +27,7 @@
 //! never redacted again, and overlapping findings are unioned ([`spans`]).
 
 mod compile;
+mod encoded;
 pub mod pattern;
 mod scan;
 pub mod select;
@@ -177,6 +178,9 @@ pub struct Scratch {
     /// other finding may cover them, so a block stays recognisable when the
     /// output is redacted again.
     protected: Vec<Range<usize>>,
+    /// Each line is scanned as if alone: no block stays open into the
+    /// next line ([`Engine::scan_lines_apart`]).
+    lines_apart: bool,
 }
 
 impl Engine {
@@ -212,6 +216,7 @@ impl Engine {
             gated: vec![Vec::new(); self.always_rules.len()],
             runs: Vec::new(),
             protected: Vec::new(),
+            lines_apart: false,
         }
     }
 

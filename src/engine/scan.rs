@@ -16,7 +16,7 @@ impl Engine {
     /// the state at its end is returned. The findings are left sorted and
     /// merged in `s.findings`.
     pub fn scan(&self, hay: &[u8], start: BlockState, s: &mut Scratch) -> BlockState {
-        self.scan_inner(hay, start, s, None)
+        self.scan_depth(hay, start, s, None, 0)
     }
 
     /// [`Engine::scan`], which also leaves in `learn` what the rules that
@@ -30,15 +30,18 @@ impl Engine {
         s: &mut Scratch,
         learn: &mut Vec<Finding>,
     ) -> BlockState {
-        self.scan_inner(hay, start, s, Some(learn))
+        self.scan_depth(hay, start, s, Some(learn), 0)
     }
 
-    fn scan_inner(
+    /// The scan; `depth` counts the base64 layers `hay` was decoded from
+    /// ([`Engine::scan_encoded`]).
+    pub(super) fn scan_depth(
         &self,
         hay: &[u8],
         start: BlockState,
         s: &mut Scratch,
         learn: Option<&mut Vec<Finding>>,
+        depth: u8,
     ) -> BlockState {
         s.findings.clear();
         s.protected.clear();
@@ -51,6 +54,7 @@ impl Engine {
             }
             s.cands[slot] = ranges;
         }
+        s.runs.clear();
         if !self.word_rules.is_empty() {
             let mut runs = std::mem::take(&mut s.runs);
             runs.clear();
@@ -78,8 +82,30 @@ impl Engine {
             learn.extend(s.findings.iter().filter(|f| self.learn_kind(f).is_some()));
             spans::merge(learn);
         }
+        // After the learning findings: an encoded run is redacted whole,
+        // and its text is no name to search for elsewhere.
+        if depth < 2 {
+            self.scan_encoded(hay, s, depth);
+        }
         spans::merge(&mut s.findings);
         end_state
+    }
+
+    /// [`Engine::scan`] of lines that are each scanned as if alone: no block
+    /// opened on one line goes on into the next. The redactor scans the
+    /// lines it changed again this way, gathered in one buffer, so that
+    /// what it finds in a line does not depend on which other lines (of
+    /// which chunk) share the buffer.
+    pub fn scan_lines_apart(&self, hay: &[u8], s: &mut Scratch) {
+        s.lines_apart = true;
+        self.scan(hay, BlockState::default(), s);
+        s.lines_apart = false;
+    }
+
+    /// True when the scan makes the token runs `s.runs` (the word rules
+    /// run on them) rather than running the word rules on whole lines.
+    pub(super) fn uses_token_runs(&self) -> bool {
+        !self.word_rules.is_empty() && self.word_runs
     }
 
     /// Candidate selection alone: which lines each rule will run on (the
@@ -333,6 +359,11 @@ impl Engine {
         let mut state = start.0;
         let mut pos = 0;
         while pos < hay.len() {
+            if s.lines_apart {
+                // At the start of a line (or after an END marker, where no
+                // block is open anyway).
+                state = None;
+            }
             if let Some((ri, gap, prefixed)) = state {
                 let le = line_end(hay, pos);
                 if let Kind::NextLine {
@@ -430,6 +461,19 @@ impl Engine {
                 }
             }
             let Some((ri, m)) = first else {
+                // An END marker with no block open (its BEGIN was in another
+                // scan): protected all the same, so that no other rule takes
+                // it for a value.
+                if record {
+                    for &ri in &self.block_rules {
+                        if let Kind::Block { end, .. } = self.rules[ri as usize].kind
+                            && let Some(e) =
+                                self.regexes[end].search_with(&mut s.caches[end], &line)
+                        {
+                            s.protected.push(e.start()..e.end());
+                        }
+                    }
+                }
                 pos = le + 1;
                 continue;
             };
@@ -499,7 +543,10 @@ impl Engine {
         // Without a gap, a long field of base64 alone is key material too,
         // even with no digit in it (`xEwiqYgUxxGAKICTkEQIwRDDFmgQhEGb...`),
         // and so is a short last line that ends in padding.
-        let plain = gap == 0 && (f.len() >= 40 || (f.len() >= 4 && f.ends_with(b"=")));
+        let base64 = f
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='));
+        let plain = gap == 0 && base64 && (f.len() >= 40 || (f.len() >= 4 && f.ends_with(b"=")));
         (is_body(a, b, s) && (key_like(f) || plain)).then_some((a, b))
     }
 

@@ -439,8 +439,7 @@ impl Redactor {
             let fresh_from = fresh.len();
             // Rounds until a scan finds nothing, for the lines that need any.
             while s.unsettled[i] {
-                self.engine
-                    .scan(&line, BlockState::default(), &mut s.engine);
+                self.engine.scan_lines_apart(&line, &mut s.engine);
                 if s.engine.findings.is_empty() {
                     break;
                 }
@@ -512,8 +511,7 @@ impl Redactor {
         }
         s.unsettled.clear();
         s.unsettled.resize(changed.len(), false);
-        self.engine
-            .scan(&s.batch, BlockState::default(), &mut s.engine);
+        self.engine.scan_lines_apart(&s.batch, &mut s.engine);
         for f in &s.engine.findings {
             s.unsettled[starts.partition_point(|&st| st <= f.start) - 1] = true;
         }

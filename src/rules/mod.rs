@@ -182,6 +182,10 @@ pub enum Validator {
     /// An element of a list of hosts: a name in host position that holds a
     /// dot, digit, `-` or `_`, or is no ordinary or log word.
     ListHost,
+    /// An element of a bare list of machine names that differ only at the
+    /// end (`conf-node-a,conf-node-b`, `osrch-a1,osrch-a2`): see
+    /// `sibling_host` in the engine's host checks.
+    SiblingHost,
     /// A person's name in running text: two or three capitalised words
     /// whose first is a known given name and whose last is a known family
     /// name or no ordinary word (`rules/dictionary/given-names.txt`,
@@ -234,7 +238,7 @@ pub enum Validator {
 
 impl Validator {
     /// Names accepted in rule files, for error messages.
-    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, no-service-account, list-login, list-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token, basic-credential";
+    pub const NAMES: &'static str = "luhn, iban, ipv4, ipv6, mac, hostname, host-position, email-domain, user-name, no-service-account, list-login, list-host, sibling-host, home-user, phone, entropy(BITS), atlassian-crc32, github-crc32, dc-token, not-placeholder, properties-value, person-name, name-words, org-name, given-name, introduced-name, uk-nino, random-token, basic-credential";
 
     /// Parses `name` or `name(arg)`.
     pub fn parse(s: &str) -> Result<Validator, String> {
@@ -266,6 +270,7 @@ impl Validator {
             "list-login" => no_arg(Validator::ListLogin),
             "no-service-account" => no_arg(Validator::NoServiceAccount),
             "list-host" => no_arg(Validator::ListHost),
+            "sibling-host" => no_arg(Validator::SiblingHost),
             "person-name" => no_arg(Validator::PersonName),
             "name-words" => no_arg(Validator::NameWords),
             "org-name" => no_arg(Validator::OrgName),

@@ -133,6 +133,121 @@ fn is_interface_name(lower: &[u8]) -> bool {
     })
 }
 
+/// An element (`hay[start..end]`) of a bare list of machine names, such as
+/// a cluster's peers written out without a key: `conf-node-a,conf-node-b`,
+/// `osrch-a1, osrch-a2, osrch-a3`. The list (the run of names, commas and
+/// spaces around the element) must hold two or more distinct names that
+/// share a prefix of three or more bytes ending in `-`, and differ only in
+/// a short end: one letter, or up to four letters and digits with a digit.
+/// Words and versions do not pass (`jira-software, jira-core`,
+/// `en-US,en-GB`); nor do cloud regions (`eu-west-1,eu-west-2`).
+pub fn sibling_host(hay: &[u8], start: usize, end: usize) -> bool {
+    let name_byte = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    // The list: names joined by `,` or `, `, found outward from this one.
+    let mut names: Vec<&[u8]> = vec![&hay[start..end]];
+    let mut a = start;
+    loop {
+        let mut i = a;
+        if i > 0 && hay[i - 1] == b' ' {
+            i -= 1;
+        }
+        if i == 0 || hay[i - 1] != b',' {
+            break;
+        }
+        let e = i - 1;
+        let mut s = e;
+        while s > 0 && name_byte(hay[s - 1]) {
+            s -= 1;
+        }
+        if s == e {
+            break;
+        }
+        names.insert(0, &hay[s..e]);
+        a = s;
+    }
+    let mut b = end;
+    loop {
+        if b >= hay.len() || hay[b] != b',' {
+            break;
+        }
+        let mut s = b + 1;
+        if s < hay.len() && hay[s] == b' ' {
+            s += 1;
+        }
+        let mut e = s;
+        while e < hay.len() && name_byte(hay[e]) {
+            e += 1;
+        }
+        if s == e {
+            break;
+        }
+        names.push(&hay[s..e]);
+        b = e;
+    }
+    if names.len() < 2 {
+        return false;
+    }
+    let common = names[1..].iter().fold(names[0].len(), |k, n| {
+        k.min(
+            n.iter()
+                .zip(names[0])
+                .take_while(|(x, y)| x.eq_ignore_ascii_case(y))
+                .count(),
+        )
+    });
+    let Some(dash) = names[0][..common].iter().rposition(|&c| c == b'-') else {
+        return false;
+    };
+    let prefix = &names[0][..=dash];
+    if prefix.len() < 3 || !prefix[0].is_ascii_alphabetic() || is_region_prefix(prefix) {
+        return false;
+    }
+    let short_end = |n: &&[u8]| {
+        let tail = &n[prefix.len()..];
+        !tail.is_empty()
+            && (tail.len() == 1 || (tail.len() <= 4 && tail.iter().any(u8::is_ascii_digit)))
+            && tail.iter().all(u8::is_ascii_alphanumeric)
+    };
+    let mut distinct: Vec<Vec<u8>> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() == names.len() && names.iter().all(short_end)
+}
+
+/// `eu-west-`, `us-gov-east-`, `ap-southeast-`: the start of a cloud region.
+fn is_region_prefix(prefix: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = prefix[..prefix.len() - 1].split(|&c| c == b'-').collect();
+    let geo = [
+        &b"us"[..],
+        b"eu",
+        b"ap",
+        b"sa",
+        b"ca",
+        b"me",
+        b"af",
+        b"il",
+        b"cn",
+        b"mx",
+        b"gov",
+    ];
+    let dir = [
+        "east",
+        "west",
+        "north",
+        "south",
+        "central",
+        "northeast",
+        "southeast",
+        "northwest",
+        "southwest",
+    ];
+    parts.len() >= 2
+        && geo.iter().any(|g| g.eq_ignore_ascii_case(parts[0]))
+        && dir
+            .iter()
+            .any(|d| d.as_bytes().eq_ignore_ascii_case(parts[parts.len() - 1]))
+}
+
 /// An element of a list of hosts (`nodes: [bb-node-01, bbnode02:7800]`,
 /// `hay[start..end]`): a name [`is_host_in_position`] accepts that reads as
 /// a machine name, not a word or a file: a dotted name must be a host name
@@ -428,6 +543,24 @@ fn email_domain_part(domain: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn siblings_share_a_prefix_and_differ_at_the_end() {
+        let sib = |line: &str, name: &str| {
+            let start = line.find(name).unwrap();
+            sibling_host(line.as_bytes(), start, start + name.len())
+        };
+        assert!(sib("peers conf-node-a,conf-node-b (x)", "conf-node-b"));
+        assert!(sib("for osrch-a1, osrch-a2, osrch-a3", "osrch-a1"));
+        assert!(sib("db-1,db-2", "db-2"));
+        // Alone; a long or wordy end; a region; a repeated name; no dash.
+        assert!(!sib("on conf-node-a only", "conf-node-a"));
+        assert!(!sib("jira-software,jira-core", "jira-core"));
+        assert!(!sib("eu-west-1,eu-west-2", "eu-west-1"));
+        assert!(!sib("pool-1,pool-1", "pool-1"));
+        assert!(!sib("nodeA,nodeB", "nodeA"));
+        assert!(!sib("en-US,en-GB", "en-US"));
+    }
 
     #[test]
     fn interface_names_are_no_hosts() {

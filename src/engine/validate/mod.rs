@@ -66,6 +66,7 @@ pub fn check(v: &Validator, hay: &[u8], start: usize, end: usize) -> bool {
             !is_service_account(&v) && !crate::rules::dictionary::is_service_account(&v)
         }
         Validator::ListHost => crate::engine::validate::host::list_host(hay, start, end),
+        Validator::SiblingHost => crate::engine::validate::host::sibling_host(hay, start, end),
         Validator::PersonName => person_name(value),
         Validator::NameWords => name_words(value),
         Validator::OrgName => org_name(hay, start, end),
