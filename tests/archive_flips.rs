@@ -261,3 +261,27 @@ fn an_undamaged_tar_gz_is_redacted() {
     assert!(!holds_planted(&plain));
     assert!(plain.windows(10).any(|w| w == b"<PASSWORD-"));
 }
+
+#[test]
+fn a_zip_whose_local_and_central_names_differ_is_refused() {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file(
+        "nodes/db77.prod.acme.internal/app.log",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(b"connect to db77.prod.acme.internal\n")
+        .unwrap();
+    let good = w.finish().unwrap().into_inner();
+    let out = redact("logs.zip", &good).unwrap();
+    assert!(!out.windows(9).any(|w| w == b"acme.inte"));
+    // The name's second copy, in the central directory, loses its `/`: a
+    // reader of the central directory sees `internaloapp.log`, one of the
+    // local headers the name with the host.
+    let mut bad = good.clone();
+    let name = b"internal/app.log";
+    let central = bad.windows(name.len()).rposition(|w| w == name).unwrap();
+    bad[central + 8] = b'o';
+    let err = redact("logs.zip", &bad).unwrap_err();
+    assert!(err.to_string().contains("local header"), "{err}");
+}

@@ -103,13 +103,17 @@ impl<R: Read> Read for Sanitized<R> {
     }
 }
 
-/// Counts the records of the central directory that starts at `start`:
-/// every entry the archive lists, whatever the end record declares.
-fn central_records(input: &mut dyn ReadSeek, start: u64) -> io::Result<u64> {
+/// The records of the central directory that starts at `start`: every
+/// entry the archive lists, whatever the end record declares, as its name
+/// and the offset of its local header (`None` when a zip64 field holds it).
+fn central_records(
+    input: &mut dyn ReadSeek,
+    start: u64,
+) -> io::Result<Vec<(Vec<u8>, Option<u64>)>> {
     input.seek(io::SeekFrom::Start(start))?;
     let mut r = io::BufReader::with_capacity(64 << 10, input);
     let mut header = [0u8; 46];
-    let mut n = 0;
+    let mut records = Vec::new();
     loop {
         match r.read_exact(&mut header[..4]) {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
@@ -119,12 +123,39 @@ fn central_records(input: &mut dyn ReadSeek, start: u64) -> io::Result<u64> {
             break;
         }
         r.read_exact(&mut header[4..])?;
-        let len = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        let len = |at: usize| u16::from_le_bytes([header[at], header[at + 1]]);
         // File name, extra field and comment follow the fixed part.
-        r.seek_relative(len(28) + len(30) + len(32))?;
-        n += 1;
+        let mut name = vec![0u8; usize::from(len(28))];
+        r.read_exact(&mut name)?;
+        r.seek_relative(i64::from(len(30)) + i64::from(len(32)))?;
+        let offset = u32::from_le_bytes([header[42], header[43], header[44], header[45]]);
+        records.push((name, (offset != u32::MAX).then_some(u64::from(offset))));
     }
-    Ok(n)
+    Ok(records)
+}
+
+/// The number (from 1) of the first entry whose local header names it
+/// otherwise than the central directory does. Readers differ in which name
+/// they use, so such an entry would be redacted under one name and
+/// unpacked under the other; a local header that cannot be read counts too.
+fn local_name_differs(
+    input: &mut dyn ReadSeek,
+    records: &[(Vec<u8>, Option<u64>)],
+) -> io::Result<Option<usize>> {
+    for (i, (name, offset)) in records.iter().enumerate() {
+        let Some(offset) = offset else { continue };
+        input.seek(io::SeekFrom::Start(*offset))?;
+        let mut header = [0u8; 30];
+        if input.read_exact(&mut header).is_err() || header[..4] != *b"PK\x03\x04" {
+            return Ok(Some(i + 1));
+        }
+        let n = usize::from(u16::from_le_bytes([header[26], header[27]]));
+        let mut local = vec![0u8; n];
+        if input.read_exact(&mut local).is_err() || local != *name {
+            return Ok(Some(i + 1));
+        }
+    }
+    Ok(None)
 }
 
 /// Refuses a second entry with the same redacted name.
@@ -176,13 +207,19 @@ impl Walker<'_> {
         let archive = ZipArchive::new(input).map_err(unreadable)?;
         let (start, names) = (archive.central_directory_start(), archive.len());
         let input = archive.into_inner();
-        let listed = central_records(input, start).map_err(|e| at.input_error(e))?;
-        if listed != names as u64 {
+        let records = central_records(input, start).map_err(|e| at.input_error(e))?;
+        let listed = records.len();
+        if listed != names {
             // The zip library keeps one entry per name; `unzip` shows every
             // record. Entries that one reader sees and another does not
             // must not pass as redacted.
             return Err(at.error(format!(
                 "the central directory lists {listed} entries but only {names} can be read by name: two entries share a name, or the end record hides some; not redacted"
+            )));
+        }
+        if let Some(n) = local_name_differs(input, &records).map_err(|e| at.input_error(e))? {
+            return Err(at.error(format!(
+                "entry {n}: its local header names it otherwise than the central directory (a damaged or crafted archive); not redacted"
             )));
         }
         let mut archive = ZipArchive::new(input).map_err(unreadable)?;
