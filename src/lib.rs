@@ -155,7 +155,6 @@ pub fn learn(config: &Config, out: &Path) -> Result<RunReport> {
 /// files, each input file is done or failed on its own: failures are in the
 /// report's `errors`, and the others still complete.
 pub fn run(config: &Config) -> Result<RunReport> {
-    redact::learn::set_cap(config.max_learned);
     let mut redactor = build_redactor(config)?;
     let dict = load_dictionaries(config, redactor.engine())?;
     redactor = redactor.with_dictionary(dict);

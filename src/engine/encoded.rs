@@ -146,10 +146,7 @@ fn base64_runs(hay: &[u8], within: Range<usize>, mut f: impl FnMut(Range<usize>)
 /// control character but tab, CR and LF, and with something other than
 /// letters and digits in it (a key, a space, a colon: words, not noise).
 fn decode_text(run: &[u8]) -> Option<Vec<u8>> {
-    let body = run
-        .strip_suffix(b"==")
-        .or(run.strip_suffix(b"="))
-        .unwrap_or(run);
+    let body = super::validate::unpadded(run);
     // Most runs are hex digests, ids and paths: their first bytes already
     // decode to something that is no text.
     let head = &body[..body.len().min(16)];

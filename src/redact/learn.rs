@@ -437,9 +437,9 @@ impl Index {
 /// part after a `%XX` escape when the whole run gives nothing
 /// (`%2Fjdoe%2F`); keeps the mentions it returns.
 ///
-/// When neither gives anything, each part of the run between underscores
-/// is tried too, and a mention there is kept when it holds a digit or a
-/// dash: a machine name in an identifier made of it (`queue_jira-prod-02_0`,
+/// Then each part of the run between underscores that starts after that
+/// mention (all of them, without one) is tried too, and a mention there is
+/// kept when it holds a digit or a dash: a machine name in an identifier made of it (`queue_jira-prod-02_0`,
 /// `backup_db-7_full`). A word without either (`confluence`) stays inside
 /// identifiers such as `confluence_home`.
 pub(super) fn name_runs(

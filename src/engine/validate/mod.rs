@@ -35,6 +35,7 @@ pub use numbers::{
     atlassian_crc32, dc_token, github_crc32, iban, luhn, phone, shannon_entropy, uk_nino,
 };
 pub use secret::{is_placeholder, properties_value, repeats_own_key};
+pub(crate) use shape::unpadded;
 
 use crate::rules::Validator;
 

@@ -7,13 +7,18 @@ use base64::Engine as _;
 
 use super::numbers::shannon_entropy;
 
+/// `v` without the `=` or `==` that pads base64 to a multiple of four.
+pub(crate) fn unpadded(v: &[u8]) -> &[u8] {
+    v.strip_suffix(b"==").or(v.strip_suffix(b"=")).unwrap_or(v)
+}
+
 /// The base64 of an HTTP Basic credential (RFC 7617): printable UTF-8 of
 /// the form `user:password` once decoded, with at least one byte before
 /// the colon. Padding may be missing.
 pub fn basic_credential(value: &[u8]) -> bool {
-    let v = value.trim_ascii_end();
-    let unpadded = v.strip_suffix(b"==").or(v.strip_suffix(b"=")).unwrap_or(v);
-    let Ok(plain) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(unpadded) else {
+    let Ok(plain) =
+        base64::engine::general_purpose::STANDARD_NO_PAD.decode(unpadded(value.trim_ascii_end()))
+    else {
         return false;
     };
     let Ok(text) = std::str::from_utf8(&plain) else {
@@ -74,7 +79,7 @@ fn longest_word(v: &[u8]) -> usize {
 /// word may begin inside longer base64 (a cut line, a prefix glued on), so
 /// each of the first four offsets is tried.
 fn base64_of_text(v: &[u8]) -> bool {
-    let body = v.strip_suffix(b"==").or(v.strip_suffix(b"=")).unwrap_or(v);
+    let body = unpadded(v);
     let engines = [
         base64::engine::general_purpose::STANDARD_NO_PAD,
         base64::engine::general_purpose::URL_SAFE_NO_PAD,
