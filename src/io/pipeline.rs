@@ -25,12 +25,17 @@
 //! when it is dropped at the end of a run, so the files of a bundle do not
 //! each build their automata's states again.
 //!
-//! **Latency.** A read that returns less than was asked for (a pipe or
-//! terminal with nothing more to give right now) ends the chunk at once if
-//! no other chunk is in flight, and the writer flushes whenever it has
-//! nothing queued: `tail -f app.log | logscrub` shows each line as it comes,
-//! while bulk input still travels in large chunks. `line_buffered` ends a
-//! chunk after every read that completes a line.
+//! **Latency.** A stream (a pipe, a terminal: [`Pipeline::run`]) is read by
+//! a thread of its own, the **feeder**, which hands what each read gave to
+//! the reader. When the reader holds whole lines and nothing more has come,
+//! it ends the chunk at once if no other chunk is in flight, and otherwise
+//! as soon as the writer reports the last one written (the writer wakes it:
+//! the reader never sits in a blocking read while it holds lines nobody has
+//! seen). The writer flushes whenever it has nothing queued, so
+//! `tail -f app.log | logscrub` shows each line as it comes, while bulk
+//! input still travels in large chunks. `line_buffered` ends a chunk after
+//! every read that completes a line. Inputs that never stall for long (a
+//! file, an archive entry: [`Pipeline::run_scoped`]) are read directly.
 //!
 //! **Fail closed.** A chunk whose processing panics yields no output; the
 //! writer stops before it and reports the line where output stops. A read
@@ -211,17 +216,37 @@ impl<P: ChunkProcessor> Pipeline<P> {
     ) -> Result<Counts> {
         let (reader, free_tx, rx, in_flight) = self.parts(ordered);
         let scratches = Arc::clone(&reader.scratch_pool);
+        let (events_tx, events) = unbounded::<Event>();
+        let (blocks_tx, blocks) = bounded::<Vec<u8>>(FEED_BLOCKS);
+        for _ in 0..FEED_BLOCKS {
+            blocks_tx
+                .send(Vec::new())
+                .expect("the channel has room for every block");
+        }
+        let thread_error = |e| Error::Input {
+            path: input_name.to_path_buf(),
+            source: e,
+        };
+        let feeder_tx = events_tx.clone();
+        std::thread::Builder::new()
+            .name("logscrub-feeder".into())
+            .spawn(move || feed(input, feeder_tx, blocks))
+            .map_err(thread_error)?;
+        let source = Fed {
+            events,
+            blocks: blocks_tx,
+            held: Vec::new(),
+            at: 0,
+        };
         std::thread::Builder::new()
             .name("logscrub-reader".into())
-            .spawn(move || reader.run(input))
-            .map_err(|e| Error::Input {
-                path: input_name.to_path_buf(),
-                source: e,
-            })?;
+            .spawn(move || reader.run(source))
+            .map_err(thread_error)?;
         let result = self.write(
             &rx,
             &free_tx,
             &in_flight,
+            Some(&events_tx),
             output,
             input_name,
             output_name,
@@ -245,11 +270,17 @@ impl<P: ChunkProcessor> Pipeline<P> {
         let (reader, free_tx, rx, in_flight) = self.parts(ordered);
         let scratches = Arc::clone(&reader.scratch_pool);
         let result = std::thread::scope(|scope| {
-            scope.spawn(move || reader.run(input));
+            scope.spawn(move || {
+                reader.run(Direct {
+                    input,
+                    stalled: false,
+                })
+            });
             let result = self.write(
                 &rx,
                 &free_tx,
                 &in_flight,
+                None,
                 output,
                 input_name,
                 output_name,
@@ -319,6 +350,7 @@ impl<P: ChunkProcessor> Pipeline<P> {
         rx: &Receiver<(u64, Msg)>,
         free_tx: &Sender<Bufs>,
         in_flight: &AtomicUsize,
+        wake: Option<&Sender<Event>>,
         output: &mut dyn Write,
         input_name: &Path,
         output_name: &Path,
@@ -329,7 +361,10 @@ impl<P: ChunkProcessor> Pipeline<P> {
             ordered,
             rx,
             free_tx,
-            in_flight,
+            Flight {
+                count: in_flight,
+                wake,
+            },
             self.proc.new_counts(),
             output,
             &Names {
@@ -339,6 +374,26 @@ impl<P: ChunkProcessor> Pipeline<P> {
                 interrupt: self.opts.interrupt.as_deref(),
             },
         )
+    }
+}
+
+/// The count of chunks handed to the pool and not yet written, and the
+/// reader's wake-up call for when it drops to zero.
+struct Flight<'a> {
+    count: &'a AtomicUsize,
+    wake: Option<&'a Sender<Event>>,
+}
+
+impl Flight<'_> {
+    /// One chunk is written. The last one in flight wakes a reader that
+    /// waits with whole lines for the pool to be free.
+    fn landed(&self) {
+        if self.count.fetch_sub(1, Ordering::AcqRel) == 1
+            && let Some(wake) = self.wake
+        {
+            // The reader may be gone already (end of input).
+            let _ = wake.send(Event::Idle);
+        }
     }
 }
 
@@ -359,7 +414,7 @@ fn write_in_order<P: ChunkProcessor>(
     ordered: &mut P::Ordered,
     rx: &Receiver<(u64, Msg)>,
     free_tx: &Sender<Bufs>,
-    in_flight: &AtomicUsize,
+    in_flight: Flight<'_>,
     mut total: Counts,
     out: &mut dyn Write,
     names: &Names<'_>,
@@ -399,7 +454,7 @@ fn write_in_order<P: ChunkProcessor>(
                     let red = proc.ordered(ordered, red, &mut counts);
                     out.write_all(red.as_bytes()).map_err(out_err)?;
                     total.add(&counts);
-                    in_flight.fetch_sub(1, Ordering::AcqRel);
+                    in_flight.landed();
                     // The reader may be gone already (end of input).
                     let _ = free_tx.send(Bufs {
                         input,
@@ -452,16 +507,16 @@ struct Reader<P: ChunkProcessor> {
 }
 
 impl<P: ChunkProcessor> Reader<P> {
-    fn run<R: Read>(self, input: R) {
+    fn run<S: Source>(self, source: S) {
         let mut pre = self.proc.scratch();
-        self.read(input, &mut pre);
+        self.read(source, &mut pre);
         // The sequential step's memory joins the workers' for `give_back`.
         if let Ok(mut p) = self.scratch_pool.lock() {
             p.push(pre);
         }
     }
 
-    fn read<R: Read>(&self, mut input: R, pre: &mut P::Scratch) {
+    fn read<S: Source>(&self, mut input: S, pre: &mut P::Scratch) {
         let chunk = self.opts.chunk_bytes.max(1);
         let mut carry: Vec<u8> = Vec::new();
         let mut spare: Option<Bufs> = None;
@@ -498,8 +553,19 @@ impl<P: ChunkProcessor> Reader<P> {
                 if buf.len() < len + want {
                     buf.resize(len + want, 0);
                 }
-                let n = match input.read(&mut buf[len..len + want]) {
-                    Ok(n) => n,
+                let n = match input.next(&mut buf[len..len + want]) {
+                    Ok(Got::Bytes(n)) => n,
+                    // The writer has written every chunk handed out: the
+                    // lines held can go now.
+                    Ok(Got::Idle) => {
+                        if last_nl.is_some()
+                            && !self.opts.fill_chunks
+                            && self.in_flight.load(Ordering::Acquire) == 0
+                        {
+                            break;
+                        }
+                        continue;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
                         fail = Some(ReadFail::Io(e));
@@ -524,7 +590,7 @@ impl<P: ChunkProcessor> Reader<P> {
                 if last_nl.is_some()
                     && (len >= chunk
                         || self.opts.line_buffered
-                        || (n < want
+                        || (input.stalled()
                             && !self.opts.fill_chunks
                             && self.in_flight.load(Ordering::Acquire) == 0))
                 {
@@ -600,6 +666,132 @@ impl<P: ChunkProcessor> Reader<P> {
     }
 }
 
+/// How many blocks the feeder reads ahead of the reader, and their size:
+/// what a stream's reading adds to the memory bound.
+const FEED_BLOCKS: usize = 8;
+const FEED_BLOCK_BYTES: usize = 128 << 10;
+
+/// What the reader hears from its input.
+enum Got {
+    /// This many bytes were read; 0 at the end of the input.
+    Bytes(usize),
+    /// The writer has written the last chunk in flight.
+    Idle,
+}
+
+/// Where the reader's bytes come from.
+trait Source {
+    /// Fills the start of `buf` with what comes next.
+    fn next(&mut self, buf: &mut [u8]) -> io::Result<Got>;
+    /// Whether the input had nothing more to give at the last call: the
+    /// held lines should not wait for more.
+    fn stalled(&self) -> bool;
+}
+
+/// An input the reader reads itself: one that never blocks for long.
+struct Direct<R> {
+    input: R,
+    stalled: bool,
+}
+
+impl<R: Read> Source for Direct<R> {
+    fn next(&mut self, buf: &mut [u8]) -> io::Result<Got> {
+        let n = self.input.read(buf)?;
+        // A read that gives less than was asked for: a pipe or terminal
+        // with nothing more right now.
+        self.stalled = n < buf.len();
+        Ok(Got::Bytes(n))
+    }
+
+    fn stalled(&self) -> bool {
+        self.stalled
+    }
+}
+
+/// What the feeder and the writer tell the reader of a stream.
+enum Event {
+    Data(Vec<u8>),
+    End,
+    Failed(io::Error),
+    Idle,
+}
+
+/// A stream read by the feeder thread ([`feed`]): the reader waits on the
+/// feeder's blocks and the writer's wake-up calls at once, so it never
+/// blocks in a read while it holds lines.
+struct Fed {
+    events: Receiver<Event>,
+    /// Where drained blocks go back to the feeder.
+    blocks: Sender<Vec<u8>>,
+    /// The block being taken apart, and how far.
+    held: Vec<u8>,
+    at: usize,
+}
+
+impl Source for Fed {
+    fn next(&mut self, buf: &mut [u8]) -> io::Result<Got> {
+        if self.at >= self.held.len() {
+            match self.events.recv() {
+                Ok(Event::Data(block)) => {
+                    self.held = block;
+                    self.at = 0;
+                }
+                Ok(Event::End) => return Ok(Got::Bytes(0)),
+                Ok(Event::Failed(e)) => return Err(e),
+                Ok(Event::Idle) => return Ok(Got::Idle),
+                // The writer holds a sender while it runs, so this is a
+                // feeder that stopped without a word: never an end.
+                Err(_) => return Err(io::Error::other("the input's reading thread stopped")),
+            }
+        }
+        let n = buf.len().min(self.held.len() - self.at);
+        buf[..n].copy_from_slice(&self.held[self.at..self.at + n]);
+        self.at += n;
+        if self.at == self.held.len() {
+            // The feeder may be gone already (end of input).
+            let _ = self.blocks.send(std::mem::take(&mut self.held));
+            self.at = 0;
+        }
+        Ok(Got::Bytes(n))
+    }
+
+    fn stalled(&self) -> bool {
+        self.at >= self.held.len() && self.events.is_empty()
+    }
+}
+
+/// The feeder: reads `input` into the blocks it gets back and sends what
+/// each read gave, until the end, an error, or the reader is gone. A panic
+/// in the input's reading is reported as an error, never as the end.
+fn feed<R: Read>(mut input: R, events: Sender<Event>, blocks: Receiver<Vec<u8>>) {
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        while let Ok(mut block) = blocks.recv() {
+            block.resize(FEED_BLOCK_BYTES, 0);
+            let n = loop {
+                match input.read(&mut block) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = events.send(Event::Failed(e));
+                        return;
+                    }
+                }
+            };
+            if n == 0 {
+                let _ = events.send(Event::End);
+                return;
+            }
+            block.truncate(n);
+            if events.send(Event::Data(block)).is_err() {
+                return;
+            }
+        }
+    }));
+    if run.is_err() {
+        let _ = events.send(Event::Failed(io::Error::other("reading the input failed")));
+    }
+}
+
 /// Checks the lines that the bytes `buf[old..]` (just read) complete or
 /// leave open against `max`. `last_nl` is the last newline before `old`.
 /// Returns where the first over-long line starts.
@@ -630,4 +822,118 @@ fn long_line_start(buf: &[u8], old: usize, last_nl: Option<usize>, max: usize) -
 /// `-` for stdin/stdout in messages.
 pub fn stdio_name() -> PathBuf {
     PathBuf::from("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::redact::Redactor;
+    use crate::redact::learn::LearnState;
+    use crate::redact::pseudonym::{Key, Pseudonymizer};
+    use crate::rules::RuleSet;
+
+    /// A pipe that gives one line per read, then blocks (as `tail -f` does)
+    /// until `release` is sent, then ends. `blocked` hears when it blocks.
+    struct Pipe {
+        lines: Vec<&'static [u8]>,
+        blocked: mpsc::Sender<()>,
+        release: mpsc::Receiver<()>,
+    }
+
+    impl Read for Pipe {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.lines.is_empty() {
+                let _ = self.blocked.send(());
+                let _ = self.release.recv();
+                return Ok(0);
+            }
+            let line = self.lines.remove(0);
+            buf[..line.len()].copy_from_slice(line);
+            Ok(line.len())
+        }
+    }
+
+    /// An output whose first write waits until the input blocks: the first
+    /// chunk is still in flight when the second line comes.
+    struct Slow {
+        first: bool,
+        blocked: mpsc::Receiver<()>,
+        seen: mpsc::Sender<Vec<u8>>,
+    }
+
+    impl Write for Slow {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if std::mem::take(&mut self.first) {
+                let _ = self.blocked.recv();
+            }
+            let _ = self.seen.send(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_line_that_comes_while_a_chunk_is_written_is_not_held_for_more_input() {
+        let engine = crate::engine::Engine::new(&RuleSet::embedded().unwrap()).unwrap();
+        let key = Key::from_material(b"pipeline-test-key-material").unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let p = Pipeline::new(
+            Arc::new(Redactor::new(engine, Pseudonymizer::new(key))),
+            Arc::new(pool),
+            Options::default(),
+        );
+        let (blocked_tx, blocked) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel();
+        let (seen_tx, seen) = mpsc::channel();
+        let input = Pipe {
+            lines: vec![
+                b"2024-04-26 04:00:00 INFO first from alice@acme.com\n",
+                b"2024-04-26 04:00:01 INFO second from bob@acme.com\n",
+            ],
+            blocked: blocked_tx,
+            release: release_rx,
+        };
+        let run = std::thread::spawn(move || {
+            let mut out = Slow {
+                first: true,
+                blocked,
+                seen: seen_tx,
+            };
+            let name = Path::new("-");
+            p.run(
+                Box::new(input),
+                name,
+                &mut out,
+                name,
+                &mut LearnState::default(),
+            )
+        });
+        // Both lines must reach the output while the input stays blocked;
+        // the timeout only keeps a failing run from hanging the tests.
+        let mut out = Vec::new();
+        while !String::from_utf8_lossy(&out).contains("second from") {
+            match seen.recv_timeout(Duration::from_secs(60)) {
+                Ok(bytes) => out.extend(bytes),
+                Err(_) => break,
+            }
+        }
+        release.send(()).unwrap();
+        let counts = run.join().unwrap();
+        let text = String::from_utf8_lossy(&out).into_owned();
+        assert!(
+            text.contains("first from") && text.contains("second from"),
+            "the second line was held back while the input was blocked: {text:?}"
+        );
+        assert!(!text.contains("alice") && !text.contains("bob"), "{text}");
+        counts.unwrap();
+    }
 }
